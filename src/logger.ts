@@ -1,5 +1,5 @@
 /** The root pino logger: JSON lines, secrets redacted, one child per module. */
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger };
 
@@ -16,7 +16,11 @@ export const REDACT_PATHS = [
   'token',
 ];
 
-export function createLogger(options: { level: string; name?: string; destination?: NodeJS.WritableStream }): Logger {
+export function createLogger(options: {
+  level: string;
+  name?: string;
+  destination?: NodeJS.WritableStream;
+}): Logger {
   return pino(
     {
       level: options.level,

@@ -2,7 +2,7 @@
  * One prom-client registry and every metric definition (API.md "GET /metrics"), prefix `tp_capital_`.
  * A process creates it once (`createMetrics()`) and passes it down; tests create their own.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();

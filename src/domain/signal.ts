@@ -2,9 +2,20 @@
 import type { Side, Target } from './parse-result.js';
 
 /** `open` → `target_1_hit` → `target_2_hit` → … → `target_final_hit`, or `stopped`, `cancelled`, `closed`. */
-export type SignalStatus = 'open' | `target_${number}_hit` | 'target_final_hit' | 'stopped' | 'cancelled' | 'closed';
+export type SignalStatus =
+  | 'open'
+  | `target_${number}_hit`
+  | 'target_final_hit'
+  | 'stopped'
+  | 'cancelled'
+  | 'closed';
 
-export const TERMINAL_STATUSES: readonly SignalStatus[] = ['target_final_hit', 'stopped', 'cancelled', 'closed'];
+export const TERMINAL_STATUSES: readonly SignalStatus[] = [
+  'target_final_hit',
+  'stopped',
+  'cancelled',
+  'closed',
+];
 
 export const STATUS_PATTERN = /^(open|target_(\d{1,3}|final)_hit|stopped|cancelled|closed)$/;
 

@@ -2,7 +2,7 @@
  * A CLI command: its flags (node:util parseArgs), a zod schema over their values, help text and a run
  * function. `runCommand` turns bad usage into a clear message and exit code 2.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { z } from 'zod';
 
 export interface CommandIo {
@@ -60,8 +60,12 @@ export async function runCommand(command: Command, argv: string[], io: CommandIo
   const { help: _help, ...flags } = values;
   const parsed = command.schema.safeParse(flags);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  --${i.path.join('.') || '?'}: ${i.message}`).join('\n');
-    io.stderr.write(`tp-capital ${command.name}: invalid option\n${problems}\n\nSee: tp-capital ${command.name} --help\n`);
+    const problems = parsed.error.issues
+      .map((i) => `  --${i.path.join('.') || '?'}: ${i.message}`)
+      .join('\n');
+    io.stderr.write(
+      `tp-capital ${command.name}: invalid option\n${problems}\n\nSee: tp-capital ${command.name} --help\n`,
+    );
     return EXIT_USAGE;
   }
   try {

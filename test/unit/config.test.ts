@@ -51,10 +51,11 @@ describe('loadConfig', () => {
   });
 
   it('reports every bad variable at once', () => {
-    expect(problems({ PORT: 'x', CACHE_TTL_S: '-1' }).map((p) => p.split(':')[0]).sort()).toEqual([
-      'CACHE_TTL_S',
-      'PORT',
-    ]);
+    expect(
+      problems({ PORT: 'x', CACHE_TTL_S: '-1' })
+        .map((p) => p.split(':')[0])
+        .sort(),
+    ).toEqual(['CACHE_TTL_S', 'PORT']);
   });
 
   it('never echoes secrets in the message', () => {
@@ -63,7 +64,9 @@ describe('loadConfig', () => {
   });
 
   it('refuses production without an API key', () => {
-    expect(problems({ NODE_ENV: 'production' })).toEqual(['TP_CAPITAL_API_KEY: is required when NODE_ENV=production']);
+    expect(problems({ NODE_ENV: 'production' })).toEqual([
+      'TP_CAPITAL_API_KEY: is required when NODE_ENV=production',
+    ]);
     expect(loadConfig({ NODE_ENV: 'production', TP_CAPITAL_API_KEY: 'k' }).NODE_ENV).toBe('production');
   });
 });
