@@ -1,0 +1,78 @@
+/**
+ * `POST /api/messages/mark-processed` (GATEWAY-CONTRACT.md §3). The caller acknowledges only messages
+ * of the configured channel (the real gateway matches message ids alone). A non-2xx answer or
+ * `success: false` is a failed ack (it throws).
+ */
+import { z } from 'zod';
+import type { Metrics } from '../metrics.js';
+import {
+  authHeaders,
+  countRequest,
+  endpointUrl,
+  type FetchFn,
+  failureOf,
+  type GatewayEndpoint,
+  GatewayRequestError,
+} from './gateway-http.js';
+
+export interface AckClientOptions extends GatewayEndpoint {
+  processedBy: string;
+  timeoutMs: number;
+  metrics?: Metrics | undefined;
+  fetch?: FetchFn | undefined;
+}
+
+export interface AckClient {
+  ack(messageIds: readonly string[], signal?: AbortSignal): Promise<void>;
+}
+
+const okAnswer = z.object({ success: z.literal(true) });
+
+export function createAckClient(options: AckClientOptions): AckClient {
+  const doFetch = options.fetch ?? fetch;
+  const url = endpointUrl(options, '/api/messages/mark-processed', {});
+
+  async function request(messageIds: readonly string[], signal?: AbortSignal): Promise<void> {
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const response = await doFetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...authHeaders(options) },
+      body: JSON.stringify({ messageIds, processedBy: options.processedBy }),
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
+    const text = await response.text();
+    if (!response.ok) {
+      throw new GatewayRequestError(
+        'ack',
+        'http',
+        `gateway ack answered ${response.status}`,
+        response.status,
+      );
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      throw new GatewayRequestError('ack', 'invalid', 'gateway ack answered invalid JSON', response.status, {
+        cause: error,
+      });
+    }
+    if (!okAnswer.safeParse(body).success) {
+      throw new GatewayRequestError('ack', 'http', 'gateway ack answered success:false', response.status);
+    }
+  }
+
+  return {
+    async ack(messageIds, signal) {
+      if (messageIds.length === 0) return;
+      try {
+        await request(messageIds, signal);
+        countRequest(options.metrics, 'ack', 'ok');
+      } catch (error) {
+        const failure = failureOf('ack', error);
+        countRequest(options.metrics, 'ack', failure.outcome);
+        throw failure;
+      }
+    },
+  };
+}
