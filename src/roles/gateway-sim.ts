@@ -25,8 +25,8 @@ Options:
   --seed N          seed of the demo feed: the same seed gives the same posts (default: 1)
   --api-key KEY     require this key (X-API-Key, X-Gateway-Token or Authorization: Bearer) on the
                     gateway endpoints (default: TELEGRAM_GATEWAY_API_KEY when set, else no auth)
-  --channel ID      channel id of the feed's messages (default: TP_CAPITAL_SIGNALS_CHANNEL_ID,
-                    -1001649127710)
+  --channel=ID      channel id of the feed's messages (default: TP_CAPITAL_SIGNALS_CHANNEL_ID,
+                    -1001649127710); write it with '=' as channel ids start with a dash
   --ping-ms N       interval of the streams' ping events (default: 15000)
   -h, --help        show this help
 
@@ -34,7 +34,7 @@ A bad feed file stops the start with the line number, exit code 2.
 
 Examples:
   tp-capital gateway-sim
-  tp-capital gateway-sim --port 0 --feed none --rate 0
+  tp-capital gateway-sim --port 0 --feed none --rate 0 --channel=-1001649127710
   tp-capital gateway-sim --feed test/fixtures/feed.jsonl --rate 200 --api-key secret
   curl -N 'http://127.0.0.1:4010/api/messages/stream?channel=-1001649127710'
   curl -X POST http://127.0.0.1:4010/__sim/drop-streams`;

@@ -74,7 +74,8 @@ export function makeSignal(rng: Rng, dateMs: number): SignalSpec {
     buyMax = rng.chance(0.3) ? buyMin : (Math.round(buyMin * 100) + rng.int(1, stepMax)) / 100;
     const mid = (buyMin + buyMax) / 2;
     // A sell's targets lie below the entry, and a price cannot fall below zero.
-    const gains = cls === 'stock' ? [0.04, 0.08, 0.13] : side === 'sell' ? [0.15, 0.3, 0.45] : [0.2, 0.55, 1.2];
+    const gains =
+      cls === 'stock' ? [0.04, 0.08, 0.13] : side === 'sell' ? [0.15, 0.3, 0.45] : [0.2, 0.55, 1.2];
     const count = format === 'one_line' ? 1 : rng.int(2, 3);
     targets = gains
       .slice(0, count)
@@ -105,9 +106,11 @@ export function makeSignal(rng: Rng, dateMs: number): SignalSpec {
 
 /** A copy with one number corrected: what an edit of the post changes. */
 export function correctSignal(rng: Rng, spec: SignalSpec): SignalSpec {
-  const factor = spec.cls === 'future' ? 0 : rng.pick([0.95, 0.97, 1.03]);
   if (spec.cls === 'future') return { ...spec, stop: spec.stop - 50 };
-  return { ...spec, stop: Math.round(spec.stop * factor * 100) / 100 };
+  const corrected = Math.round(spec.stop * rng.pick([0.95, 0.97, 1.03]) * 100) / 100;
+  // A cheap option's stop may round to the same cents: an edit must change something.
+  const stop = corrected === spec.stop ? Math.round((spec.stop + 0.01) * 100) / 100 : corrected;
+  return { ...spec, stop };
 }
 
 export function renderSignal(spec: SignalSpec): string {

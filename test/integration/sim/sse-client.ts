@@ -94,7 +94,9 @@ export function openSse(url: string, headers: Record<string, string> = {}): SseC
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`timed out after ${timeoutMs} ms with ${frames.length} frames: ${text.slice(-500)}`));
+          reject(
+            new Error(`timed out after ${timeoutMs} ms with ${frames.length} frames: ${text.slice(-500)}`),
+          );
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);

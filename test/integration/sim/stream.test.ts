@@ -36,7 +36,10 @@ const connect = (url: string, headers?: Record<string, string>) => {
 };
 /** A channel of its own per test, so that replays do not see other tests' messages. */
 let channelNo = 0;
-const freshChannel = () => `-100777000${(channelNo += 1)}`;
+const freshChannel = () => {
+  channelNo += 1;
+  return `-100777000${channelNo}`;
+};
 
 beforeAll(async () => {
   sim = await createGatewaySim({ pingMs: 100, retryMs: 1500 });
@@ -58,7 +61,13 @@ describe('GET /api/messages/stream', () => {
 
     const emitted = sim.control.inject([
       { channelId: channel, messageId: '10', text: 'Bom dia, pessoal!' },
-      { channelId: channel, messageId: '11', text: null, caption: 'Resultado da semana 🚀', mediaType: 'photo' },
+      {
+        channelId: channel,
+        messageId: '11',
+        text: null,
+        caption: 'Resultado da semana 🚀',
+        mediaType: 'photo',
+      },
     ]);
     const frames = messageFrames(await conn.waitFor((f) => messageFrames(f).length === 2));
     expect(frames.map((f) => f.id)).toEqual(emitted.map((e) => e.cursor));
@@ -66,15 +75,27 @@ describe('GET /api/messages/stream', () => {
     expect(Number(emitted[1]?.cursor)).toBeGreaterThan(Number(emitted[0]?.cursor));
     const first = JSON.parse(frames[0]?.data ?? '{}');
     expect(Object.keys(first).sort()).toEqual(MESSAGE_KEYS);
-    expect(first).toMatchObject({ channelId: channel, messageId: '10', text: 'Bom dia, pessoal!', status: 'received' });
+    expect(first).toMatchObject({
+      channelId: channel,
+      messageId: '10',
+      text: 'Bom dia, pessoal!',
+      status: 'received',
+    });
     expect(Number.isNaN(Date.parse(first.receivedAt))).toBe(false);
-    expect(JSON.parse(frames[1]?.data ?? '{}')).toMatchObject({ text: null, caption: 'Resultado da semana 🚀' });
+    expect(JSON.parse(frames[1]?.data ?? '{}')).toMatchObject({
+      text: null,
+      caption: 'Resultado da semana 🚀',
+    });
   });
 
   it('replays exactly the messages after Last-Event-ID, and after= when there is no header', async () => {
     const channel = freshChannel();
     const emitted = sim.control.inject(
-      Array.from({ length: 6 }, (_, i) => ({ channelId: channel, messageId: String(100 + i), text: `post ${i}` })),
+      Array.from({ length: 6 }, (_, i) => ({
+        channelId: channel,
+        messageId: String(100 + i),
+        text: `post ${i}`,
+      })),
     );
     const cursorOf = (i: number) => emitted[i]?.cursor ?? '';
 
@@ -94,7 +115,12 @@ describe('GET /api/messages/stream', () => {
     // Live messages follow the replay, once each.
     const [live] = sim.control.inject({ channelId: channel, messageId: '200', text: 'live' });
     await byHeader.waitFor((f) => messageFrames(f).length === 4);
-    expect(messageFrames(byHeader.frames).map((f) => f.id)).toEqual([cursorOf(3), cursorOf(4), cursorOf(5), live?.cursor]);
+    expect(messageFrames(byHeader.frames).map((f) => f.id)).toEqual([
+      cursorOf(3),
+      cursorOf(4),
+      cursorOf(5),
+      live?.cursor,
+    ]);
   });
 
   it('resumes an EventSource after the sim drops it, with no loss and no duplicates', async () => {
@@ -107,11 +133,15 @@ describe('GET /api/messages/stream', () => {
     });
     es.addEventListener('message', (e) => seen.push(e.lastEventId));
     try {
-      const first = sim.control.inject([1, 2, 3].map((n) => ({ channelId: channel, messageId: String(n), text: `a${n}` })));
+      const first = sim.control.inject(
+        [1, 2, 3].map((n) => ({ channelId: channel, messageId: String(n), text: `a${n}` })),
+      );
       await expect.poll(() => seen.length).toBe(3);
       expect(sim.control.dropStreams().dropped).toBeGreaterThanOrEqual(1);
       // Emitted while the client is disconnected: only the replay can deliver these.
-      const missed = sim.control.inject([4, 5].map((n) => ({ channelId: channel, messageId: String(n), text: `b${n}` })));
+      const missed = sim.control.inject(
+        [4, 5].map((n) => ({ channelId: channel, messageId: String(n), text: `b${n}` })),
+      );
       await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(5);
       expect(opens).toBe(2);
       expect(seen).toEqual([...first, ...missed].map((e) => e.cursor));
@@ -124,17 +154,40 @@ describe('GET /api/messages/stream', () => {
     const channel = freshChannel();
     const conn = connect(streamUrl(channel));
     const telegramDate = '2025-11-03T13:21:46.000Z';
-    sim.control.inject({ channelId: channel, messageId: '5893', telegramDate, text: 'Ativo: PETRX245\nCompra: 0,82' });
-    sim.control.inject({ channelId: channel, messageId: '5893', telegramDate, text: 'Ativo: PETRX245\nCompra: 0,84' });
+    sim.control.inject({
+      channelId: channel,
+      messageId: '5893',
+      telegramDate,
+      text: 'Ativo: PETRX245\nCompra: 0,82',
+    });
+    sim.control.inject({
+      channelId: channel,
+      messageId: '5893',
+      telegramDate,
+      text: 'Ativo: PETRX245\nCompra: 0,84',
+    });
     // Same message id, another date: another message.
-    sim.control.inject({ channelId: channel, messageId: '5893', telegramDate: '2025-11-04T10:00:00Z', text: 'outro' });
+    sim.control.inject({
+      channelId: channel,
+      messageId: '5893',
+      telegramDate: '2025-11-04T10:00:00Z',
+      text: 'outro',
+    });
     sim.control.inject({ channelId: channel, messageId: '5893', telegramDate, status: 'deleted' });
     const frames = messageFrames(await conn.waitFor((f) => messageFrames(f).length === 4));
     expect(frames.map((f) => f.event)).toEqual(['message', 'message.edited', 'message', 'message.deleted']);
     const [original, edited, , deleted] = frames.map((f) => JSON.parse(f.data));
-    expect(edited).toMatchObject({ id: original.id, text: 'Ativo: PETRX245\nCompra: 0,84', createdAt: original.createdAt });
+    expect(edited).toMatchObject({
+      id: original.id,
+      text: 'Ativo: PETRX245\nCompra: 0,84',
+      createdAt: original.createdAt,
+    });
     // A deletion keeps the last content and says so in its status.
-    expect(deleted).toMatchObject({ id: original.id, status: 'deleted', text: 'Ativo: PETRX245\nCompra: 0,84' });
+    expect(deleted).toMatchObject({
+      id: original.id,
+      status: 'deleted',
+      text: 'Ativo: PETRX245\nCompra: 0,84',
+    });
   });
 
   it('sends ping events with the server time, without an id', async () => {
@@ -148,8 +201,16 @@ describe('GET /api/messages/stream', () => {
   it('serves raw events verbatim: unknown names and data that is not JSON', async () => {
     const channel = freshChannel();
     const conn = connect(streamUrl(channel));
-    const bad = sim.control.injectRaw({ channelId: channel, event: 'message', data: '{"messageId": 12, "text": ' });
-    const odd = sim.control.injectRaw({ channelId: channel, event: 'message.exploded', data: { hello: 'world' } });
+    const bad = sim.control.injectRaw({
+      channelId: channel,
+      event: 'message',
+      data: '{"messageId": 12, "text": ',
+    });
+    const odd = sim.control.injectRaw({
+      channelId: channel,
+      event: 'message.exploded',
+      data: { hello: 'world' },
+    });
     const frames = messageFrames(await conn.waitFor((f) => messageFrames(f).length === 2));
     expect(frames).toMatchObject([
       { id: bad.cursor, event: 'message', data: '{"messageId": 12, "text": ' },
@@ -180,7 +241,10 @@ describe('GET /api/messages/stream', () => {
   it('answers 400 without a channel and for a cursor it cannot have issued', async () => {
     const missing = await fetch(`${sim.url}/api/messages/stream`);
     expect(missing.status).toBe(400);
-    expect(await missing.json()).toEqual({ success: false, message: 'Query parameter "channel" is required' });
+    expect(await missing.json()).toEqual({
+      success: false,
+      message: 'Query parameter "channel" is required',
+    });
     const badCursor = await fetch(streamUrl(CHANNEL), { headers: { 'Last-Event-ID': 'abc' } });
     expect(badCursor.status).toBe(400);
   });
