@@ -25,7 +25,15 @@ export const STREAM_EVENT_KINDS: ReadonlyMap<string, MessageEventKind> = new Map
 ]);
 
 export type Decoded =
-  | { type: 'message'; message: GatewayMessage }
+  | {
+      type: 'message';
+      message: GatewayMessage;
+      /**
+       * The gateway's `updatedAt`: when this version was written (null when unreadable). Polling returns
+       * only a message's latest version; this lets the ingester tell a replayed older version from it.
+       */
+      versionAt: Date | null;
+    }
   | { type: 'rejected'; delivery: RejectedDelivery; ackable: boolean }
   | { type: 'foreign'; channelId: string }
   | { type: 'ping' };
@@ -50,6 +58,7 @@ const messageObject = z.object({
   caption: z.string().nullish(),
   status: z.string().max(64).nullish(),
   receivedAt: z.unknown(),
+  updatedAt: z.unknown(),
 });
 
 function dateOf(value: unknown): Date | null {
@@ -133,6 +142,7 @@ export function decodeMessageObject(
   const deleted = data.status === 'deleted' || kind === 'deleted';
   return {
     type: 'message',
+    versionAt: dateOf(data.updatedAt),
     message: {
       gatewayId: data.id,
       channelId: data.channelId,

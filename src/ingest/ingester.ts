@@ -44,6 +44,8 @@ export interface IngesterDeps {
 
 export interface IngesterCounters extends IntakeCounters {
   committed: number;
+  /** Stream-replayed versions older than what polling had applied: skipped (version-guard.ts). */
+  skippedStale: number;
   acksPending: number;
   ackFailures: number;
 }
@@ -83,6 +85,7 @@ export function createIngester(deps: IngesterDeps): Ingester {
   let lastCommitAt: Date | null = null;
   let lagSeconds: number | null = null;
   let keeper: LeaseKeeper | null = null;
+  let skippedBefore = 0;
 
   function begin(): void {
     transitions = transitions.then(() => {
@@ -137,6 +140,7 @@ export function createIngester(deps: IngesterDeps): Ingester {
       tenure = null;
       active.controller.abort();
       await active.running;
+      skippedBefore += active.supervisor.skippedStale();
       await active.pipeline.stop(mode, graceMs);
     });
     return transitions;
@@ -186,6 +190,7 @@ export function createIngester(deps: IngesterDeps): Ingester {
     counters: () => ({
       ...intake.counters(),
       committed,
+      skippedStale: skippedBefore + (tenure?.supervisor.skippedStale() ?? 0),
       acksPending: acks.pending(),
       ackFailures: acks.failures(),
     }),

@@ -17,6 +17,7 @@ import { aborted, backoffDelay, sleep } from './backoff.js';
 import type { Intake } from './intake.js';
 import type { Pipeline } from './pipeline.js';
 import type { GatewayPorts, IngestStore } from './ports.js';
+import { createVersionGuard } from './version-guard.js';
 
 export interface SupervisorOptions {
   gateway: GatewayPorts;
@@ -40,6 +41,8 @@ export interface Supervisor {
   mode(): IngestMode | null;
   /** The cursor the next stream connection would send. */
   resumeCursor(): string | null;
+  /** Replayed versions older than what polling had already applied (see version-guard.ts). */
+  skippedStale(): number;
 }
 
 const STREAM_BACKOFF_BASE_MS = 200;
@@ -50,6 +53,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let mode: IngestMode | null = null;
   let cursor: string | null = null;
   let pollFailures = 0;
+  const guard = createVersionGuard();
 
   function setMode(next: IngestMode): void {
     if (mode === next) return;
@@ -95,6 +99,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       }
       let entries = 0;
       for (const item of decoded) {
+        guard.polled(item);
         const entry = intake.toEntry(item, null);
         if (entry) {
           pipeline.push(entry);
@@ -123,7 +128,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   async function streamOnce(signal: AbortSignal, stopped: Promise<void>, attempt: number): Promise<number> {
     const session: StreamSession = gateway.stream.open(cursor, {
       onDelivery(delivery) {
-        const entry = intake.toEntry(delivery.decoded, delivery.cursor);
+        const entry = guard.isStale(delivery.decoded)
+          ? delivery.cursor
+            ? { item: null, cursor: delivery.cursor, ackMessageId: null }
+            : null
+          : intake.toEntry(delivery.decoded, delivery.cursor);
         if (!entry) return;
         pipeline.push(entry);
         if (delivery.cursor) cursor = delivery.cursor;
@@ -161,6 +170,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   return {
     mode: () => mode,
     resumeCursor: () => cursor,
+    skippedStale: () => guard.skipped(),
     async run(signal) {
       const stopped = aborted(signal);
       cursor = await readCursor(signal);

@@ -44,6 +44,7 @@ describe('decodeStreamEvent', () => {
     const decoded = stream('message', message());
     expect(decoded).toEqual({
       type: 'message',
+      versionAt: new Date('2025-11-03T13:21:50.000Z'),
       message: {
         gatewayId: '88412',
         channelId: CHANNEL,
