@@ -9,13 +9,18 @@ import { isSignalStatus, type SignalStatus } from '../../domain/signal.js';
 /** Optional; `normaliseRawQuery` (run before validation) has already joined repeats and dropped empties. */
 const text = <T extends z.ZodType<unknown, string>>(schema: T) => schema.optional();
 
-const commaList = <T extends string>(item: (value: string) => value is T, what: string, max: number) =>
+const commaList = <T extends string>(
+  item: (value: string) => value is T,
+  what: string,
+  max: number,
+  normalise: (value: string) => string = (value) => value,
+) =>
   z.string().transform((value, ctx) => {
     const items = [
       ...new Set(
         value
           .split(',')
-          .map((part) => part.trim())
+          .map((part) => normalise(part.trim()))
           .filter(Boolean),
       ),
     ];
@@ -60,9 +65,9 @@ const filterShape = {
       .meta({ description: 'Exact signal_type, e.g. "Swing Trade"' }),
   ),
   asset: text(
-    commaList(isTicker, 'a ticker', 50)
-      .transform((items) => items.map((item) => item.toUpperCase()))
-      .meta({ description: 'One ticker or a comma list' }),
+    commaList(isTicker, 'a ticker', 50, (value) => value.toUpperCase()).meta({
+      description: 'One ticker or a comma list',
+    }),
   ),
   status: text(
     commaList(isSignalStatus, 'a signal status', 20).meta({
