@@ -34,7 +34,8 @@ export interface RedisTimeouts {
   retryCapMs: number;
 }
 
-const DEFAULT_TIMEOUTS: RedisTimeouts = { connectMs: 2000, commandMs: 1500, retryCapMs: 2000 };
+// A 1 s reconnect cap: attempts are cheap, and after a failover the next attempt is what clients wait for.
+const DEFAULT_TIMEOUTS: RedisTimeouts = { connectMs: 2000, commandMs: 1500, retryCapMs: 1000 };
 
 export type RedisConnectionName = 'master' | 'replica' | 'subscriber';
 
@@ -126,15 +127,33 @@ export function createRedisConnections(options: RedisConnectionsOptions): RedisC
     role,
     sentinelRetryStrategy: (attempt) => reconnectDelay(attempt, timeouts.retryCapMs),
     sentinelCommandTimeout: timeouts.commandMs,
-    // Also follow a failover where the old master stays up (it becomes a replica and refuses writes).
-    failoverDetector: role === 'master',
+    // No `failoverDetector`: when its +switch-master arrives while a connection is already
+    // reconnecting, ioredis ends that connection for good. A demoted master is followed anyway:
+    // writes get READONLY (reconnectOnError), and a subscriber on a replica still hears every PUBLISH.
   });
+
+  let closing = false;
+  const revivals = new Set<NodeJS.Timeout>();
+  // ioredis gives up on a connection in a few corner cases (a sentinel lookup aborted mid-reconnect);
+  // a process that lives for months must not stay without Redis because of one.
+  const keepAlive = (redis: Redis, name: RedisConnectionName) => {
+    redis.on('end', () => {
+      if (closing) return;
+      log.warn({ connection: name }, 'redis connection ended; reconnecting');
+      const timer = setTimeout(() => {
+        revivals.delete(timer);
+        if (!closing && redis.status === 'end') redis.connect().catch(() => undefined);
+      }, timeouts.retryCapMs);
+      revivals.add(timer);
+    });
+  };
 
   const open = (name: RedisConnectionName, url: string | undefined, extra: RedisOptions): Redis => {
     const redis = useSentinel
       ? new Redis({ ...base, ...extra, ...sentinelOptions(name === 'replica' ? 'slave' : 'master') })
       : new Redis(url!, { ...base, ...extra });
     watch(redis, name, log);
+    keepAlive(redis, name);
     return redis;
   };
 
@@ -165,6 +184,8 @@ export function createRedisConnections(options: RedisConnectionsOptions): RedisC
     }),
     waitUntilReady: (timeoutMs) => waitUntilReady(all, timeoutMs),
     close: async () => {
+      closing = true;
+      for (const timer of revivals) clearTimeout(timer);
       await Promise.all(all.map((redis) => quit(redis, timeouts.commandMs)));
     },
   };

@@ -136,6 +136,8 @@ export interface ThrowawayRedis {
   start(): Promise<void>;
   /** kill -9. */
   kill(): Promise<void>;
+  /** The running server's process id (e.g. to SIGSTOP it); throws when it is not running. */
+  pid(): number;
 }
 
 /** A redis-server of the test's own on a free port, without persistence. `replicaOf`: host:port or URL. */
@@ -174,6 +176,10 @@ export async function startThrowawayRedis(
     start,
     stop: () => halt('SIGTERM'),
     kill: () => halt('SIGKILL'),
+    pid: () => {
+      if (!child?.pid || child.exitCode !== null || child.signalCode !== null) throw new Error('not running');
+      return child.pid;
+    },
   };
 }
 
