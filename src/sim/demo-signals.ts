@@ -69,9 +69,11 @@ export function makeSignal(rng: Rng, dateMs: number): SignalSpec {
     stop = buyMin - round(rng.int(250, 600), 5);
     type = rng.pick(['Day Trade', 'Day Trade', 'Scalping'] as const);
   } else {
-    const [lo, hi, stepMax] = cls === 'option' ? [10, 300, 8] : [1000, 7000, 40];
-    buyMin = rng.int(lo, hi) / 100;
-    buyMax = rng.chance(0.3) ? buyMin : (Math.round(buyMin * 100) + rng.int(1, stepMax)) / 100;
+    const [lo, hi] = cls === 'option' ? [10, 300] : [1000, 7000];
+    const cents = rng.int(lo, hi);
+    buyMin = cents / 100;
+    // An entry range spans at most ~4% of the price (at least one cent).
+    buyMax = rng.chance(0.3) ? buyMin : (cents + rng.int(1, Math.max(1, Math.round(cents * 0.04)))) / 100;
     const mid = (buyMin + buyMax) / 2;
     // A sell's targets lie below the entry, and a price cannot fall below zero.
     const gains =

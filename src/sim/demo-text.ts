@@ -62,7 +62,8 @@ const STOCKS = [
   'GGBR4',
   'RENT3',
 ];
-const FUTURES = ['WINZ25', 'WING26', 'WDOF26', 'WINFUT', 'INDFUT'];
+// Index futures only: their prices are points (120.500), which is what the demo writes for futures.
+const FUTURES = ['WINZ25', 'WING26', 'INDZ25', 'WINFUT', 'INDFUT'];
 
 export type AssetClass = 'option' | 'stock' | 'future';
 

@@ -11,7 +11,7 @@ import type { MessageStore, StoredEvent } from './message-store.js';
 export interface StreamHub {
   /** Takes over a response: headers, `retry:`, replay after `afterSeq`, then live events. */
   open(req: IncomingMessage, res: ServerResponse, channelId: string, afterSeq: number): void;
-  /** New events were appended for this channel. */
+  /** New events were appended for this channel; they are written when the current synchronous run ends. */
   notify(channelId: string): void;
   /** Writes whatever the streams missed while stalled (and the headers of streams that connected meanwhile). */
   resumeAll(): void;
@@ -56,6 +56,15 @@ export function createStreamHub(deps: {
 }): StreamHub {
   const { store, faults } = deps;
   const streams = new Set<Stream>();
+  // Appends made in one synchronous run (an injected batch, a feed burst) reach each stream as one
+  // write at the end of the run instead of one write per event.
+  const dirty = new Set<string>();
+  let flushQueued = false;
+  const flush = () => {
+    flushQueued = false;
+    for (const stream of streams) if (dirty.has(stream.channelId)) pump(stream);
+    dirty.clear();
+  };
 
   function pump(stream: Stream): void {
     if (faults.stalled || faults.down || stream.waitingDrain || stream.res.destroyed) return;
@@ -106,7 +115,11 @@ export function createStreamHub(deps: {
       deps.log?.debug({ channelId, afterSeq, open: streams.size }, 'stream opened');
     },
     notify(channelId) {
-      for (const stream of streams) if (stream.channelId === channelId) pump(stream);
+      dirty.add(channelId);
+      if (!flushQueued) {
+        flushQueued = true;
+        queueMicrotask(flush);
+      }
     },
     resumeAll() {
       for (const stream of streams) pump(stream);

@@ -1,6 +1,6 @@
 /**
- * `tp-capital gateway-sim` as the CLI runs it (runCommand: flags, zod, help, exit codes), serving real
- * HTTP until SIGTERM, and driven by the HTTP control client from the outside.
+ * `tp-capital gateway-sim` as the CLI runs it (main → runCommand: flags, zod, help, exit codes), serving
+ * real HTTP until SIGTERM, and driven by the HTTP control client from the outside.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CommandIo, runCommand } from '../../../src/roles/command.js';
-import { gatewaySimCommand } from '../../../src/roles/gateway-sim.js';
+import { main } from '../../../src/cli.js';
+import type { CommandIo } from '../../../src/roles/command.js';
 import { createSimControlClient } from '../../../src/sim/control-client.js';
 import { messageFrames, openSse } from './sse-client.js';
 
@@ -29,7 +29,7 @@ function captureIo(env: NodeJS.ProcessEnv = {}): { io: CommandIo; out: () => str
 
 const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
   const capture = captureIo(env);
-  return { ...capture, done: runCommand(gatewaySimCommand, argv, capture.io) };
+  return { ...capture, done: main(['gateway-sim', ...argv], capture.io) };
 };
 
 async function freePort(): Promise<number> {

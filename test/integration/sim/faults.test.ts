@@ -91,7 +91,7 @@ describe('stall', () => {
     const withCursor = lastCursor === null ? auth : { ...auth, 'Last-Event-ID': lastCursor };
 
     sim.control.stall();
-    await sleep(60); // a write already in flight may still land
+    await sleep(100); // a write already in flight may still land
     const bytes = conn.bytes();
     const [during] = sim.control.inject({ text: 'durante o stall' });
     // A stream that connects during the stall gets no answer at all, not even its headers.
