@@ -104,6 +104,31 @@ describe('redis down', () => {
     }
   });
 
+  it('a connection ioredis gave up on is revived, and the subscription with it', async () => {
+    const api = open();
+    const ingester = open();
+    expect(await api.conns.waitUntilReady(5000)).toBe(true);
+    const received: number[] = [];
+    let reconnects = 0;
+    await api.bus.subscribe({
+      onEvents: (events) => received.push(...events.map((e) => e.seq)),
+      onReconnect: () => reconnects++,
+    });
+    api.conns.subscriber.disconnect(); // status 'end': ioredis itself would never reconnect
+    await pollUntil(() => api.conns.subscriber.status === 'end', {
+      intervalMs: 10,
+      what: 'the connection to end',
+    });
+    await pollUntil(() => reconnects === 1, { what: 'onReconnect after the revival' });
+    await pollUntil(
+      async () => {
+        await ingester.bus.publish([sampleEvent(5)]);
+        return received.includes(5);
+      },
+      { what: 'events after the revival' },
+    );
+  });
+
   it('starting while Redis is down: subscribe does not hang, and onReconnect fires once Redis is up', async () => {
     await server.stop();
     const api = open();
