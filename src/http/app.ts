@@ -4,7 +4,7 @@
  * needs credentials. The subscriber starts on `ready()`; `close()` drains the streams.
  */
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { type AppDeps, DEFAULT_STREAM_TUNING } from './deps.js';
 import { authPlugin, SESSION_COOKIE } from './plugins/auth.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
@@ -27,12 +27,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const app = Fastify({
     loggerInstance: deps.log.child({ module: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request lines come from the observability plugin (debug); errors from the error handler.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
     requestIdHeader: false,
     genReqId: correlationIdOf,
-    requestIdLogLabel: 'correlationId',
     return503OnClosing: true,
   });
   app.setValidatorCompiler(zodValidatorCompiler);
