@@ -17,3 +17,4 @@ export type {
   LeaseStore,
   ParseFn,
 } from './ports.js';
+export { type InboxScanner, type ReprocessSummary, reprocessInbox } from './reprocess.js';

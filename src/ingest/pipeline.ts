@@ -260,7 +260,8 @@ function asRejected(item: IngestItem): IngestItem {
       messageId: message.messageId,
       telegramDate: message.telegramDate,
       reason: 'store_error',
-      excerpt: (message.content ?? '').slice(0, 512),
+      // The whole text (the store bounds it): `reprocess` can re-parse a store_error row later.
+      excerpt: message.content ?? '',
     },
   };
 }
