@@ -12,7 +12,7 @@ import type { ZodTypeProvider } from '../zod-provider.js';
 
 const sessionBody = z
   .object({ apiKey: z.string().min(1, 'must not be empty').max(1024, 'is too long').optional() })
-  .optional();
+  .nullish();
 
 const sessionCreated = z
   .object({ authenticated: z.literal(true), expires_at: z.string() })
