@@ -57,8 +57,9 @@ const messageObject = z.object({
   text: z.string().nullish(),
   caption: z.string().nullish(),
   status: z.string().max(64).nullish(),
-  receivedAt: z.unknown(),
-  updatedAt: z.unknown(),
+  // Optional and only read leniently: neither is part of the message's identity.
+  receivedAt: z.unknown().optional(),
+  updatedAt: z.unknown().optional(),
 });
 
 function dateOf(value: unknown): Date | null {

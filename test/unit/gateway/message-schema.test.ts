@@ -144,9 +144,12 @@ describe('decodeStreamEvent', () => {
     expect(decoded.type === 'message' && decoded.message.content).toBe('PETR4 \uFFFD compra');
   });
 
-  it('turns an invalid receivedAt into null instead of rejecting', () => {
-    const decoded = stream('message', message({ receivedAt: 'soon' }));
+  it('turns an invalid or missing receivedAt / updatedAt into null instead of rejecting', () => {
+    const decoded = stream('message', message({ receivedAt: 'soon', updatedAt: 7 }));
     expect(decoded.type === 'message' && decoded.message.receivedAt).toBeNull();
+    expect(decoded.type === 'message' && decoded.versionAt).toBeNull();
+    const bare = stream('message', message({ receivedAt: undefined, updatedAt: undefined }));
+    expect(bare.type).toBe('message');
   });
 });
 
