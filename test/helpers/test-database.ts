@@ -1,6 +1,7 @@
 /**
  * One database per test file, cloned from the migrated template that global-setup.ts built:
  * `const database = await createTestDatabase()` in beforeAll, `await database.drop()` in afterAll.
+ * Cloning takes milliseconds; a migration run per file would take far longer.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -24,10 +25,12 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** `empty: true` gives an unmigrated database (for migration tests). */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const name = `tpc_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   await admin(async (client) => {
-    await client.query(`CREATE DATABASE "${name}" TEMPLATE "${inject('pgTemplate')}"`);
+    const template = options.empty ? 'template0' : inject('pgTemplate');
+    await client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
     await client.query(`COMMENT ON DATABASE "${name}" IS '${CREATED_COMMENT}${new Date().toISOString()}'`);
   });
   return {
