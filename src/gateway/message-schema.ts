@@ -60,6 +60,7 @@ const messageObject = z.object({
   // Optional and only read leniently: neither is part of the message's identity.
   receivedAt: z.unknown().optional(),
   updatedAt: z.unknown().optional(),
+  createdAt: z.unknown().optional(),
 });
 
 function dateOf(value: unknown): Date | null {
@@ -91,7 +92,8 @@ function excerptOfValue(value: unknown): string {
 
 /**
  * One message object (a stream event's data, or an element of a polling answer). `kind` is what the
- * event name said; null for polling, where only `status: "deleted"` tells a deletion apart.
+ * event name said; null for polling, where `status: "deleted"` tells a deletion and `updatedAt` after
+ * `createdAt` an edit.
  */
 export function decodeMessageObject(
   value: unknown,
@@ -140,10 +142,15 @@ export function decodeMessageObject(
   if (rawContent !== null && utf8Bytes(rawContent) > MAX_CONTENT_BYTES) return reject('content_too_large');
   if (rawContent !== null && hasNul(rawContent)) return reject('nul_byte');
 
+  const versionAt = dateOf(data.updatedAt);
+  const createdAt = dateOf(data.createdAt);
+  // Polling does not say "edited"; a row updated after it was created is an edit, so that the version
+  // polling hands over is the same version (same kind) the stream delivers for it.
+  const polledKind = versionAt && createdAt && versionAt > createdAt ? 'edited' : 'message';
   const deleted = data.status === 'deleted' || kind === 'deleted';
   return {
     type: 'message',
-    versionAt: dateOf(data.updatedAt),
+    versionAt,
     message: {
       gatewayId: data.id,
       channelId: data.channelId,
@@ -151,7 +158,7 @@ export function decodeMessageObject(
       telegramDate,
       receivedAt: dateOf(data.receivedAt),
       content: rawContent === null ? null : wellFormed(rawContent),
-      kind: deleted ? 'deleted' : (kind ?? 'message'),
+      kind: deleted ? 'deleted' : (kind ?? polledKind),
     },
   };
 }

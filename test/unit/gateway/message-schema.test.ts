@@ -154,9 +154,17 @@ describe('decodeStreamEvent', () => {
 });
 
 describe('decodeMessageObject (polling)', () => {
-  it('treats a polled message as new unless its status says deleted', () => {
+  it('treats a polled message as new unless its status says deleted or it was updated after creation', () => {
     const polled = decodeMessageObject(message(), null, options);
     expect(polled.type === 'message' && polled.message.kind).toBe('message');
+    const edited = decodeMessageObject(message({ updatedAt: '2025-11-03T13:25:00.000Z' }), null, options);
+    expect(edited.type === 'message' && edited.message.kind).toBe('edited');
+    const streamed = decodeStreamEvent(
+      'message',
+      JSON.stringify(message({ updatedAt: '2025-11-03T13:25:00.000Z' })),
+      options,
+    );
+    expect(streamed.type === 'message' && streamed.message.kind).toBe('message');
     const deleted = decodeMessageObject(message({ status: 'deleted' }), null, options);
     expect(deleted.type === 'message' && deleted.message.kind).toBe('deleted');
   });
