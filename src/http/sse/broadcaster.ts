@@ -1,9 +1,14 @@
 /**
  * The SSE fan-out of one API process. Each event is serialised once into a Buffer, and that Buffer is
  * written to every matching client with a plain synchronous `write` (no per-client await, so one slow
- * socket never delays the others). A client's unsent bytes (`writableLength`: Node's buffer plus the
- * socket's) past the bound get it disconnected and counted; it reconnects with Last-Event-ID and is
- * replayed from the log, losing nothing. One ping timer serves all clients.
+ * socket never delays the others). One ping timer serves all clients.
+ *
+ * The slow-client bound: a client whose unsent bytes (`writableLength`: Node's buffer plus the
+ * socket's) are past the bound is disconnected and counted; it reconnects with Last-Event-ID and is
+ * replayed from the log, losing nothing. The check is made once per broadcast, before its first write
+ * to the client: Node corks a response's socket until the next tick, so right after a synchronous
+ * write even a fast client's writableLength holds the whole batch just written. What is still unsent
+ * when the next broadcast starts is what the client has not taken.
  *
  * A client joins in `replaying` state: live events meant for it are queued (the same Buffers) while it
  * is replayed from the log, then flushed; every write is deduplicated by seq, so each client sees every
@@ -24,6 +29,8 @@ export interface SseClient {
   state: 'replaying' | 'live' | 'closed';
   pending: Array<{ seq: number; frame: Buffer }>;
   pendingBytes: number;
+  /** The broadcast generation this client's buffer was last checked in. */
+  checked: number;
 }
 
 export interface BroadcasterOptions {
@@ -60,6 +67,7 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   const recent = new Map<number, Buffer>();
   const recentMax = options.recentFrames ?? 2048;
   let accepting = true;
+  let generation = 0;
 
   const remember = (seq: number, frame: Buffer) => {
     recent.set(seq, frame);
@@ -77,14 +85,19 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
     client.res.destroy();
   };
 
-  const write = (client: SseClient, seq: number, frame: Buffer): boolean => {
-    if (client.state === 'closed' || seq <= client.lastSeq) return false;
+  /** False (and the client cut) when what it had not taken before this generation passes the bound. */
+  const admit = (client: SseClient, gen: number): boolean => {
+    if (client.checked === gen) return true;
+    client.checked = gen;
+    if (client.res.writableLength <= maxBufferBytes) return true;
+    cut(client, 'buffer');
+    return false;
+  };
+
+  const write = (client: SseClient, seq: number, frame: Buffer, gen: number): boolean => {
+    if (client.state === 'closed' || seq <= client.lastSeq || !admit(client, gen)) return false;
     client.lastSeq = seq;
     client.res.write(frame);
-    if (client.res.writableLength > maxBufferBytes) {
-      cut(client, 'buffer');
-      return false;
-    }
     return true;
   };
 
@@ -97,10 +110,8 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
 
   const ping = setInterval(() => {
     const frame = pingFrame(now());
-    for (const client of clients) {
-      client.res.write(frame);
-      if (client.res.writableLength > maxBufferBytes) cut(client, 'buffer');
-    }
+    const gen = ++generation;
+    for (const client of clients) if (admit(client, gen)) client.res.write(frame);
   }, options.pingMs);
   ping.unref();
 
@@ -115,6 +126,7 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
         state: 'replaying',
         pending: [],
         pendingBytes: 0,
+        checked: 0,
       };
       clients.add(client);
       metrics.sseClients.set(clients.size);
@@ -128,20 +140,23 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
       client.pendingBytes = 0;
       client.state = 'live';
       let sent = 0;
-      for (const { seq, frame } of queued) if (write(client, seq, frame)) sent++;
+      const gen = ++generation;
+      for (const { seq, frame } of queued) if (write(client, seq, frame, gen)) sent++;
       if (sent > 0) metrics.sseEventsSent.inc(sent);
     },
 
     remove,
 
     send(client, seq, frame) {
-      const sent = write(client, seq, frame);
+      // Replay writes wait for drain past a high-water mark below the bound (replay.ts).
+      const sent = write(client, seq, frame, ++generation);
       if (sent) metrics.sseEventsSent.inc();
       return sent;
     },
 
     broadcast(events) {
       let sent = 0;
+      const gen = ++generation;
       for (const event of events) {
         const frame = signalFrame(event);
         remember(event.seq, frame);
@@ -151,7 +166,7 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
             client.pending.push({ seq: event.seq, frame });
             client.pendingBytes += frame.length;
             if (client.pendingBytes > maxBufferBytes) cut(client, 'replay queue');
-          } else if (write(client, event.seq, frame)) {
+          } else if (write(client, event.seq, frame, gen)) {
             sent++;
           }
         }

@@ -167,3 +167,20 @@ export async function createTestApp(world: World, options: AppOptions = {}) {
 }
 
 export const auth = { 'x-api-key': KEYS[1]! };
+
+/** Listens on a free loopback port and tracks the server's sockets (to cut them, as a network would). */
+export async function listen(app: Awaited<ReturnType<typeof createTestApp>>['app']) {
+  const sockets = new Set<import('node:net').Socket>();
+  app.server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url,
+    /** Destroys every open connection (the clients see a network error and reconnect). */
+    cutAll: () => {
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+}
