@@ -1,8 +1,9 @@
 /** Every command of the CLI, in the order `tp-capital --help` lists them. */
+import { apiCommand } from './api.js';
 import type { Command } from './command.js';
 import { gatewaySimCommand } from './gateway-sim.js';
 import { migrateCommand } from './migrate.js';
 import { parseCommand } from './parse.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: commands differ in their option schemas
-export const commands: Command<any>[] = [parseCommand, migrateCommand, gatewaySimCommand];
+export const commands: Command<any>[] = [apiCommand, parseCommand, migrateCommand, gatewaySimCommand];
