@@ -215,6 +215,22 @@ export function dbFacts(url: string) {
       const { rows } = await pool.query('SELECT seq, signal_id, op FROM signals.signal_events ORDER BY seq');
       return rows.map((r) => ({ seq: Number(r.seq), signalId: Number(r.signal_id), op: r.op }));
     },
+    /** Events with the identity of their signal, in seq order. */
+    async eventsByMessage(): Promise<
+      { seq: number; messageId: string; ts: Date; op: string; status: string }[]
+    > {
+      const { rows } = await pool.query(
+        `SELECT e.seq, s.message_id, s.ts, e.op, e.payload->>'status' AS status
+         FROM signals.signal_events e JOIN signals.tp_capital_signals s ON s.id = e.signal_id ORDER BY e.seq`,
+      );
+      return rows.map((r) => ({
+        seq: Number(r.seq),
+        messageId: r.message_id,
+        ts: r.ts,
+        op: r.op,
+        status: r.status,
+      }));
+    },
     async cursor(): Promise<string | null> {
       const { rows } = await pool.query('SELECT cursor FROM metrics.ingest_cursor WHERE channel_id = $1', [
         CHANNEL,

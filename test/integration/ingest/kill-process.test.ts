@@ -21,14 +21,18 @@ let facts: DbFacts;
 beforeAll(async () => {
   // The CLI runs from dist/: compile the current sources first. Type errors elsewhere in the tree
   // still emit JavaScript; what matters is that the CLI is there afterwards.
-  await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT }).catch(() => undefined);
-  if (!existsSync(join(ROOT, 'dist/roles/ingest.js'))) throw new Error('the build did not produce dist/roles/ingest.js');
+  await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT }).catch(
+    () => undefined,
+  );
+  if (!existsSync(join(ROOT, 'dist/roles/ingest.js')))
+    throw new Error('the build did not produce dist/roles/ingest.js');
   database = await createTestDatabase();
   sim = await startSim();
   facts = dbFacts(database.url);
 }, 120_000);
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await sim?.close();
   await facts?.close();
   await database?.drop();
@@ -43,7 +47,16 @@ interface Running {
 function spawnIngester(holder: string): Running {
   const child = spawn(
     process.execPath,
-    ['bin/tp-capital.js', 'ingest', '--gateway-url', sim.url, '--database-url', database.url, '--holder-id', holder],
+    [
+      'bin/tp-capital.js',
+      'ingest',
+      '--gateway-url',
+      sim.url,
+      '--database-url',
+      database.url,
+      '--holder-id',
+      holder,
+    ],
     {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...FAST_ENV, INGEST_LEASE_TTL_MS: '1500', LOG_LEVEL: 'info' },
@@ -92,7 +105,10 @@ describe('kill -9 of the ingester process', () => {
       }
     })();
     // Mid-feed, with batches in flight.
-    await waitFor('a few hundred committed', async () => (await facts.count('forwarded_messages.messages')) >= 300);
+    await waitFor(
+      'a few hundred committed',
+      async () => (await facts.count('forwarded_messages.messages')) >= 300,
+    );
     first.child.kill('SIGKILL');
     expect(await first.exited).toBeNull();
     const atCrash = await facts.count('forwarded_messages.messages');
