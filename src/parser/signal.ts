@@ -19,7 +19,7 @@ export function isSignal(scan: LabelScan, asset: string | null): asset is string
 export function buildSignal(
   scan: LabelScan,
   asset: string,
-  lowerLines: readonly string[],
+  lower: string,
   date: Date | null | undefined,
 ): ParsedSignal {
   const targets = collectTargets(scan);
@@ -27,7 +27,7 @@ export function buildSignal(
   const hasEntry = scan.entries.length > 0;
   return {
     asset,
-    signal_type: detectSignalType(lowerLines, scan.firstPrice),
+    signal_type: detectSignalType(lower, scan.firstPrice),
     side: scan.side ?? 'buy',
     buy_min: hasEntry ? Math.min(...scan.entries) : null,
     buy_max: hasEntry ? Math.max(...scan.entries) : null,
@@ -36,6 +36,6 @@ export function buildSignal(
     target_2: priceOf(2),
     target_final: scan.finalTarget ?? targets.at(-1)?.price ?? null,
     stop: scan.stop,
-    valid_until: resolveValidUntil(lowerLines, date),
+    valid_until: resolveValidUntil(lower, date),
   };
 }

@@ -4,7 +4,7 @@
  * tokens written in capitals count; label words (`ALVO1`, `COMPRA`) are never an asset.
  */
 
-const TICKER = /(?<![\p{L}\p{N}])([A-Z]{3,6}[0-9]{1,4}F?|[A-Z]{3}FUT)(?![\p{L}\p{N}])/gu;
+const TICKER = /\b([A-Z]{3,6}[0-9]{1,4}F?|[A-Z]{3}FUT)\b/g;
 const TICKER_EXACT = /^(?:[A-Z]{3,6}[0-9]{1,4}F?|[A-Z]{3}FUT)$/;
 
 const LABEL_WORDS = new Set([
@@ -44,26 +44,22 @@ export function isTickerToken(token: string): boolean {
   return TICKER_EXACT.test(token) && !isLabelWord(token);
 }
 
-/** The first ticker-shaped token of the (cased) lines, or null. */
-export function findTicker(casedLines: readonly string[]): string | null {
-  for (const line of casedLines) {
-    TICKER.lastIndex = 0;
-    for (let match = TICKER.exec(line); match !== null; match = TICKER.exec(line)) {
-      if (!isLabelWord(match[1]!)) return match[1]!;
-    }
+/** The first ticker-shaped token of the (cased) text, or null. */
+export function findTicker(cased: string): string | null {
+  TICKER.lastIndex = 0;
+  for (let match = TICKER.exec(cased); match !== null; match = TICKER.exec(cased)) {
+    if (!isLabelWord(match[1]!)) return match[1]!;
   }
   return null;
-}
-
-/** Whether any ticker-shaped token stands in this cased line. */
-export function lineHasTicker(casedLine: string): boolean {
-  return findTicker([casedLine]) !== null;
 }
 
 /** The ASCII letter/digit run starting at `i` (empty when none). */
 export function tokenAt(cased: string, i: number): string {
   let end = i;
-  while (end < cased.length && /[A-Za-z0-9]/.test(cased[end]!)) end++;
+  for (; end < cased.length; end++) {
+    const code = cased.charCodeAt(end);
+    if (!((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122))) break;
+  }
   return cased.slice(i, end);
 }
 

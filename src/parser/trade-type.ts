@@ -2,11 +2,9 @@
  * The trade type (SIGNAL-FORMAT.md "Labels"): `Swing Trade`, `Day Trade`, `Scalping`, `Position`
  * anywhere before the first labelled price, in any case, with or without an emoji or a `TIPO` label.
  */
-import type { Position } from './labels.js';
-
 export const DEFAULT_SIGNAL_TYPE = 'Swing Trade';
 
-const TRADE_TYPE = /(?<![\p{L}\p{N}])(swing ?-?trade|day ?-?trade|scalping|position)(?![\p{L}\p{N}])/u;
+const TRADE_TYPE = /\b(swing ?-?trade|day ?-?trade|scalping|position)\b/;
 
 function canonical(found: string): string {
   if (found.startsWith('swing')) return 'Swing Trade';
@@ -14,13 +12,8 @@ function canonical(found: string): string {
   return found === 'scalping' ? 'Scalping' : 'Position';
 }
 
-/** The first trade type written before `before` (all lines when null), else the default. */
-export function detectSignalType(lowerLines: readonly string[], before: Position | null): string {
-  const lastLine = before === null ? lowerLines.length - 1 : before.line;
-  for (let line = 0; line <= lastLine && line < lowerLines.length; line++) {
-    const text = lowerLines[line]!;
-    const match = TRADE_TYPE.exec(before !== null && line === before.line ? text.slice(0, before.col) : text);
-    if (match !== null) return canonical(match[1]!);
-  }
-  return DEFAULT_SIGNAL_TYPE;
+/** The first trade type written before offset `before` of the folded text, else the default. */
+export function detectSignalType(lower: string, before: number | null): string {
+  const match = TRADE_TYPE.exec(before === null ? lower : lower.slice(0, before));
+  return match === null ? DEFAULT_SIGNAL_TYPE : canonical(match[1]!);
 }

@@ -6,7 +6,7 @@
  */
 
 const PHRASE =
-  /(?<![\p{L}\p{N}])(?:ate|validade) ?:? ?(?:o )?(?:dia )?([0-9]{1,2})\/([0-9]{1,2})(?:\/([0-9]{4}|[0-9]{2}))?(?![0-9])/u;
+  /\b(?:ate|validade) ?:? ?(?:o )?(?:dia )?([0-9]{1,2})\/([0-9]{1,2})(?:\/([0-9]{4}|[0-9]{2}))?(?![0-9])/;
 const BRAZIL_OFFSET_MS = -3 * 60 * 60 * 1000;
 
 function daysInMonth(year: number, month: number): number {
@@ -18,29 +18,23 @@ function iso(year: number, month: number, day: number): string {
 }
 
 /** The resolved YYYY-MM-DD, or null without such a phrase, without a valid date, or for an impossible day. */
-export function resolveValidUntil(
-  lowerLines: readonly string[],
-  date: Date | null | undefined,
-): string | null {
+export function resolveValidUntil(lower: string, date: Date | null | undefined): string | null {
   if (date === null || date === undefined || Number.isNaN(date.getTime())) return null;
-  for (const line of lowerLines) {
-    const match = PHRASE.exec(line);
-    if (match === null) continue;
-    const day = Number(match[1]);
-    const month = Number(match[2]);
-    if (month < 1 || month > 12 || day < 1) return null;
-    const local = new Date(date.getTime() + BRAZIL_OFFSET_MS);
-    if (Number.isNaN(local.getTime())) return null;
-    let year: number;
-    if (match[3] !== undefined) {
-      year = match[3].length === 2 ? 2000 + Number(match[3]) : Number(match[3]);
-    } else {
-      year = local.getUTCFullYear();
-      const postMonth = local.getUTCMonth() + 1;
-      const postDay = local.getUTCDate();
-      if (month < postMonth || (month === postMonth && day < postDay)) year += 1;
-    }
-    return day <= daysInMonth(year, month) ? iso(year, month, day) : null;
+  const match = PHRASE.exec(lower);
+  if (match === null) return null;
+  const day = Number(match[1]);
+  const month = Number(match[2]);
+  if (month < 1 || month > 12 || day < 1) return null;
+  const local = new Date(date.getTime() + BRAZIL_OFFSET_MS);
+  if (Number.isNaN(local.getTime())) return null;
+  let year: number;
+  if (match[3] !== undefined) {
+    year = match[3].length === 2 ? 2000 + Number(match[3]) : Number(match[3]);
+  } else {
+    year = local.getUTCFullYear();
+    const postMonth = local.getUTCMonth() + 1;
+    const postDay = local.getUTCDate();
+    if (month < postMonth || (month === postMonth && day < postDay)) year += 1;
   }
-  return null;
+  return day <= daysInMonth(year, month) ? iso(year, month, day) : null;
 }

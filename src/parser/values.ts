@@ -33,6 +33,12 @@ export interface Prices {
 const RANGE_WORDS = ['ate', 'a', 'e'] as const;
 const LIST_WORDS = ['e'] as const;
 
+// `0,82 até 14/11` ends the range before the date: a day/month after a word joiner is no price.
+const DATE_AHEAD = /^[0-9]{1,2}\/[0-9]{1,2}(?![0-9]|[.,][0-9])/;
+
+// Real ranges and lists hold a handful of prices; the bound keeps a 16 KiB chain cheap.
+const MAX_PRICES = 20;
+
 /**
  * Reads prices joined by `joiners` (single characters) or `words`: `1,04 a 1,06`, `1,04 – 1,06`
  * (dashes were folded to `-`), `1,04 / 1,06`, `entre 1,04 e 1,06`, `1,2; 1,5; 2,0`, `1,2, 1,5`.
@@ -42,14 +48,15 @@ function readJoined(s: string, i: number, joiners: string, words: readonly strin
   if (first === null) return null;
   const prices = [first.value];
   let end = first.end;
-  for (;;) {
+  while (prices.length < MAX_PRICES) {
     let at = skipSpaces(s, end);
     const char = s[at];
     if (char !== undefined && joiners.includes(char)) at += 1;
     else {
       const word = wordAt(s, at, words);
       if (word === null) break;
-      at += word.length;
+      at = skipSpaces(s, at + word.length);
+      if ((s[at + 1] === '/' || s[at + 2] === '/') && DATE_AHEAD.test(s.slice(at, at + 6))) break;
     }
     const next = readPrice(s, skipSpaces(s, at));
     if (next === null) break;
