@@ -20,7 +20,7 @@ const SOCKET_CODES = new Set([
 /** SQLSTATEs meaning "the server is not there for us right now". */
 function isUnavailableState(state: string): boolean {
   return (
-    state.startsWith('08') || // connection exception
+    (state.startsWith('08') && state !== '08P01') || // connection exception (not a protocol violation: a bug)
     state === '57P01' || // admin_shutdown
     state === '57P02' || // crash_shutdown
     state === '57P03' || // cannot_connect_now (starting up, shutting down)

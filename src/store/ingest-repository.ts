@@ -5,17 +5,17 @@
  * The transaction first takes a transaction-scoped advisory lock (PgBouncer-safe), so concurrent
  * writers (a standby taking over, `reprocess` next to the ingester) run one after the other and event
  * seqs commit in seq order: a reader that sees seq N committed can never later see a smaller one.
- * Round trips per batch: BEGIN+lock, inbox look-up, signal look-up, open-signal preload (only with
- * updates), id/seq allocation (only with events), the writes, cursor+statistics, COMMIT.
+ * Round trips per batch: BEGIN+lock, one read (inbox versions, the messages' signals, open signals for
+ * the updates), id/seq allocation (only with events), one write (signals, events, inbox, cursor,
+ * statistics), COMMIT.
  */
 import type { BatchReport, IngestItem } from '../domain/ingest.js';
-import { PARSER_VERSION } from '../domain/parse-result.js';
 import type { Db } from './db.js';
 import { type Entry, toEntry } from './ingest/entries.js';
-import { type CandidateGroup, loadSignalsByMessage, loadVersions } from './ingest/load.js';
+import { type CandidateGroup, loadBatchState } from './ingest/load.js';
 import { createSignalMemory } from './ingest/memory.js';
 import { type Plan, planBatch } from './ingest/plan.js';
-import { allocate, writeCursorAndStats, writePlan } from './ingest/write.js';
+import { allocate, writePlan } from './ingest/write.js';
 import { withTransaction } from './transaction.js';
 
 /** pg_advisory_xact_lock key of the ingest write path ("tpc-ingest"). */
@@ -67,33 +67,27 @@ export function createIngestRepository(db: Db, options: { statementTimeoutMs: nu
       const prelude = `SELECT pg_advisory_xact_lock(${INGEST_LOCK_KEY}), now() AS now`;
       return withTransaction(db.pool, { statementTimeoutMs, prelude }, async (tx, first) => {
         const now = first?.now instanceof Date ? first.now : new Date();
-        const stored = await loadVersions(
-          tx,
-          entries.flatMap((e) => (e.type === 'unstored' ? [] : [e.version])),
-        );
-        // Only messages that will be (re-)evaluated can touch a signal.
-        const parsed = entries.filter(
-          (e): e is Parsed =>
-            e.type === 'parsed' && (stored.get(e.version.key)?.parserVersion ?? -1) < PARSER_VERSION,
-        );
-        const memory = createSignalMemory(tx);
-        const rows = await loadSignalsByMessage(
-          tx,
-          parsed.map((e) => ({
+        // Messages that may touch a signal: any parsed one, unless it turns out to be a redelivery.
+        const parsed = entries.filter((e): e is Parsed => e.type === 'parsed');
+        const groups = updateGroups(parsed);
+        const loaded = await loadBatchState(tx, {
+          versions: entries.flatMap((e) => (e.type === 'unstored' ? [] : [e.version])),
+          signalKeys: parsed.map((e) => ({
             channel: e.version.channelId,
             messageId: e.version.messageId,
             ts: e.version.telegramDate,
           })),
-        );
-        for (const row of rows) memory.add(row);
-        const groups = updateGroups(parsed);
-        if (groups.length > 0) await memory.preload(groups);
+          groups,
+        });
+        const stored = loaded.versions;
+        const memory = createSignalMemory(tx);
+        for (const row of loaded.signals) memory.add(row);
+        memory.preload(groups, loaded.candidates);
 
         const plan = await planBatch(entries, stored, memory);
         const touched = memory.touched();
         const seqs = await allocate(tx, plan, touched);
-        const events = await writePlan(tx, plan, touched, seqs, now);
-        await writeCursorAndStats(tx, cursor, statsOf(plan));
+        const events = await writePlan(tx, plan, { touched, seqs, now, cursor, stats: statsOf(plan) });
         return {
           items: plan.reports.map((r) => ({
             outcome: r.outcome,

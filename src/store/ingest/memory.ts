@@ -11,7 +11,7 @@
 import { isOpenStatus } from '../../domain/signal.js';
 import type { SignalRow } from '../signal-row.js';
 import type { Tx } from '../transaction.js';
-import { type CandidateGroup, loadOpenCandidates, loadOpenSignal } from './load.js';
+import { type CandidateGroup, type CandidateRow, loadOpenSignal } from './load.js';
 import { isLater, type SignalFields, type SignalState, signalKey, stateFromRow } from './signal-state.js';
 
 interface GroupWindow {
@@ -33,7 +33,8 @@ export interface SignalMemory {
 
 export function createSignalMemory(tx: Tx): SignalMemory & {
   add(row: SignalRow): SignalState;
-  preload(groups: CandidateGroup[]): Promise<void>;
+  /** The preloaded open signals of each update group. */
+  preload(groups: CandidateGroup[], rows: CandidateRow[]): void;
 } {
   const byKey = new Map<string, SignalState>();
   const byId = new Map<number, SignalState>();
@@ -63,8 +64,7 @@ export function createSignalMemory(tx: Tx): SignalMemory & {
 
   return {
     add,
-    async preload(groups) {
-      const rows = await loadOpenCandidates(tx, groups);
+    preload(groups, rows) {
       for (const g of groups)
         windows.set(groupKey(g.channel, g.asset), { truncated: false, last: undefined });
       const counts = new Map<string, number>();
@@ -72,7 +72,7 @@ export function createSignalMemory(tx: Tx): SignalMemory & {
         const key = groupKey(row.group_channel, row.group_asset);
         const window = windows.get(key);
         const state = add(row);
-        if (window) window.last = state; // rows arrive latest first within a group
+        if (window && (!window.last || isLater(window.last, state))) window.last = state;
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
       for (const g of groups) {

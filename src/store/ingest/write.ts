@@ -1,9 +1,8 @@
 /**
- * The writes of the ingest transaction, as few statements as the data allows: one allocates the ids
- * of new signals and the seqs of new events (in batch order, under the batch lock, so seq order is
- * commit order), one writes signals + events + inbox rows (data-modifying CTEs over JSON arrays), one
- * moves the cursor and the per-minute statistics. Only the first runs before the writes are fully
- * known, so a failure burns at most a few sequence values, never leaves half a batch.
+ * The writes of the ingest transaction, in two statements: one allocates the ids of new signals and
+ * the seqs of new events (in batch order, under the batch lock, so seq order is commit order); one
+ * writes everything else — signals, events, inbox rows, per-minute statistics and the cursor — as
+ * data-modifying CTEs over JSON arrays.
  */
 import type { SignalEvent } from '../../domain/events.js';
 import { PARSER_VERSION } from '../../domain/parse-result.js';
@@ -45,7 +44,7 @@ WITH new_signals AS (
     ingested_at, created_at, updated_at)
   SELECT id, channel, message_id, ts, signal_type, asset, side, buy_min, buy_max, target_1, target_2, target_final,
     stop, targets, status, valid_until, raw_message, source, seq, warnings, now(), now(), now()
-  FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, channel text, message_id text, ts timestamptz, source text,
+  FROM json_to_recordset($1::json) AS x(id bigint, channel text, message_id text, ts timestamptz, source text,
     ${SIGNAL_FIELDS})
   RETURNING 1
 ), changed_signals AS (
@@ -53,25 +52,36 @@ WITH new_signals AS (
     buy_min = x.buy_min, buy_max = x.buy_max, target_1 = x.target_1, target_2 = x.target_2,
     target_final = x.target_final, stop = x.stop, targets = x.targets, status = x.status,
     valid_until = x.valid_until, raw_message = x.raw_message, seq = x.seq, warnings = x.warnings, updated_at = now()
-  FROM jsonb_to_recordset($2::jsonb) AS x(id bigint, ts_text text, ${SIGNAL_FIELDS})
+  FROM json_to_recordset($2::json) AS x(id bigint, ts_text text, ${SIGNAL_FIELDS})
   WHERE s.id = x.id AND s.ts = x.ts_text::timestamptz
   RETURNING 1
 ), new_events AS (
   INSERT INTO signals.signal_events (seq, occurred_at, signal_id, op, payload)
   SELECT seq, now(), signal_id, op, payload
-  FROM jsonb_to_recordset($3::jsonb) AS x(seq bigint, signal_id bigint, op text, payload jsonb)
+  FROM json_to_recordset($3::json) AS x(seq bigint, signal_id bigint, op text, payload jsonb)
   RETURNING 1
 ), inbox AS (
   INSERT INTO forwarded_messages.messages (channel_id, message_id, telegram_date, received_at, kind, content,
     content_hash, outcome, reason, warnings, parser_version, signal_id, processed_at)
   SELECT channel_id, message_id, telegram_date, received_at, kind, content, content_hash, outcome, reason, warnings,
     parser_version, signal_id, now()
-  FROM jsonb_to_recordset($4::jsonb) AS x(channel_id text, message_id text, telegram_date timestamptz,
+  FROM json_to_recordset($4::json) AS x(channel_id text, message_id text, telegram_date timestamptz,
     received_at timestamptz, kind text, content text, content_hash text, outcome text, reason text, warnings jsonb,
     parser_version int, signal_id bigint)
   ON CONFLICT (channel_id, message_id, telegram_date, content_hash) DO UPDATE SET outcome = EXCLUDED.outcome,
     reason = EXCLUDED.reason, warnings = EXCLUDED.warnings, parser_version = EXCLUDED.parser_version,
     signal_id = EXCLUDED.signal_id, processed_at = EXCLUDED.processed_at
+  RETURNING 1
+), stats AS (
+  INSERT INTO metrics.processing_stats (bucket, channel, outcome, count)
+  SELECT date_trunc('minute', now()), channel, outcome, count
+  FROM json_to_recordset($5::json) AS x(channel text, outcome text, count bigint)
+  ON CONFLICT (bucket, channel, outcome) DO UPDATE SET count = processing_stats.count + EXCLUDED.count
+  RETURNING 1
+), moved_cursor AS (
+  INSERT INTO metrics.ingest_cursor (channel_id, cursor, updated_at)
+  SELECT channel_id, cursor, now() FROM json_to_recordset($6::json) AS x(channel_id text, cursor text)
+  ON CONFLICT (channel_id) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = EXCLUDED.updated_at
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM new_signals)::int AS inserted, (SELECT count(*) FROM changed_signals)::int AS updated,
@@ -102,10 +112,15 @@ function signalRecord(s: SignalState) {
 export async function writePlan(
   tx: Tx,
   plan: Plan,
-  touched: SignalState[],
-  seqs: number[],
-  now: Date,
+  batch: {
+    touched: SignalState[];
+    seqs: number[];
+    now: Date;
+    cursor: { channelId: string; cursor: string } | null;
+    stats: { channel: string; outcome: string; count: number }[];
+  },
 ): Promise<SignalEvent[]> {
+  const { touched, seqs, now } = batch;
   const fresh = touched.filter((s) => s.isNew);
   const changed = touched.filter((s) => !s.isNew);
   const occurredAt = now.toISOString();
@@ -132,7 +147,7 @@ export async function writePlan(
     parser_version: PARSER_VERSION,
     signal_id: row.signal ? row.signal.id : row.signalId,
   }));
-  if (fresh.length + changed.length + events.length + inbox.length === 0) return events;
+  if (fresh.length + changed.length + events.length + inbox.length === 0 && !batch.cursor) return events;
   const { rows } = await tx.query<{ inserted: number; updated: number; events: number; inbox: number }>(
     WRITE_SQL,
     [
@@ -151,6 +166,10 @@ export async function writePlan(
         events.map((e) => ({ seq: e.seq, signal_id: e.signal.id, op: e.op, payload: e.signal })),
       ),
       JSON.stringify(inbox),
+      JSON.stringify(batch.stats),
+      JSON.stringify(
+        batch.cursor ? [{ channel_id: batch.cursor.channelId, cursor: batch.cursor.cursor }] : [],
+      ),
     ],
   );
   const counts = rows[0];
@@ -159,27 +178,4 @@ export async function writePlan(
     throw new AppError('INTERNAL', 'ingest batch wrote an unexpected number of signal rows', 500);
   }
   return events;
-}
-
-export async function writeCursorAndStats(
-  tx: Tx,
-  cursor: { channelId: string; cursor: string } | null,
-  stats: { channel: string; outcome: string; count: number }[],
-): Promise<void> {
-  const statsCte = `stats AS (
-    INSERT INTO metrics.processing_stats (bucket, channel, outcome, count)
-    SELECT date_trunc('minute', now()), channel, outcome, count
-    FROM jsonb_to_recordset($1::jsonb) AS x(channel text, outcome text, count bigint)
-    ON CONFLICT (bucket, channel, outcome) DO UPDATE SET count = processing_stats.count + EXCLUDED.count
-    RETURNING 1)`;
-  if (cursor) {
-    await tx.query(
-      `WITH ${statsCte}
-       INSERT INTO metrics.ingest_cursor (channel_id, cursor, updated_at) VALUES ($2, $3, now())
-       ON CONFLICT (channel_id) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = EXCLUDED.updated_at`,
-      [JSON.stringify(stats), cursor.channelId, cursor.cursor],
-    );
-  } else if (stats.length > 0) {
-    await tx.query(`WITH ${statsCte} SELECT 1`, [JSON.stringify(stats)]);
-  }
 }

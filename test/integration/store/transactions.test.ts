@@ -98,7 +98,7 @@ describe('two concurrent writers', () => {
 });
 
 describe('a failing batch', () => {
-  it('a statement timeout in the last statement rolls back everything and keeps the cursor', async () => {
+  it('a statement timeout while writing rolls back everything and keeps the cursor', async () => {
     const store = openStore(database.url, { statementTimeoutMs: 200 });
     const blocker = await sqlClient(database.url);
     try {
@@ -108,7 +108,7 @@ describe('a failing batch', () => {
         signals: await count(sql, 'signals.tp_capital_signals'),
         events: await count(sql, 'signals.signal_events'),
       };
-      // Another session holds the cursor row: the batch's final statement (cursor upsert) waits on it.
+      // Another session holds the cursor row: the batch's write waits on it until the timeout fires.
       await blocker.query('BEGIN');
       await blocker.query('SELECT * FROM metrics.ingest_cursor WHERE channel_id = $1 FOR UPDATE', [CHANNEL]);
       const batch = [
@@ -138,7 +138,7 @@ describe('a failing batch', () => {
     }
   });
 
-  it('a statement error after the data was written (an unstorable cursor) leaves no partial rows', async () => {
+  it('a statement error in the write (an unstorable cursor) leaves no partial rows', async () => {
     const store = openStore(database.url);
     try {
       const before = await count(sql, 'forwarded_messages.messages');
