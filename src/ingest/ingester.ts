@@ -46,6 +46,8 @@ export interface IngesterCounters extends IntakeCounters {
   committed: number;
   /** Stream-replayed versions older than what polling had applied: skipped (version-guard.ts). */
   skippedStale: number;
+  /** Accepted, not yet committed. */
+  queued: number;
   acksPending: number;
   ackFailures: number;
 }
@@ -191,6 +193,7 @@ export function createIngester(deps: IngesterDeps): Ingester {
       ...intake.counters(),
       committed,
       skippedStale: skippedBefore + (tenure?.supervisor.skippedStale() ?? 0),
+      queued: tenure?.pipeline.queued() ?? 0,
       acksPending: acks.pending(),
       ackFailures: acks.failures(),
     }),

@@ -9,7 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewaySim } from '../../../src/sim/gateway-sim.js';
 import { runMigrations } from '../../../src/store/index.js';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../helpers/postgres.js';
-import { CHANNEL, dbFacts, type Harness, startIngester, startSim, streaming, waitFor } from './harness.js';
+import {
+  CHANNEL,
+  dbFacts,
+  type Harness,
+  metricValue,
+  startIngester,
+  startSim,
+  streaming,
+  waitFor,
+} from './harness.js';
 
 let server: ThrowawayPostgres;
 let sim: GatewaySim;
@@ -76,8 +85,8 @@ function createSampler(url: string) {
   };
 }
 
-async function outage(options: { from: number; ttlMs: string; downMs: number }) {
-  const { from } = options;
+async function outage(options: { from: number; ttlMs: string; downMs: number; during: number }) {
+  const { from, during } = options;
   harness = await startIngester({
     databaseUrl: server.url,
     gatewayUrl: sim.url,
@@ -87,6 +96,10 @@ async function outage(options: { from: number; ttlMs: string; downMs: number }) 
   const facts = dbFacts(server.url);
   const sampler = createSampler(server.url);
   let lostLease = false;
+  let maxQueued = 0;
+  let watchdogs = 0;
+  const signalsBefore = await facts.count('signals.tp_capital_signals');
+  const eventsBefore = await facts.count('signals.signal_events');
   try {
     sim.control.inject(Array.from({ length: 50 }, (_, i) => post(from + i)));
     const firstHalf = sim.control.emitted().lastCursor;
@@ -94,10 +107,11 @@ async function outage(options: { from: number; ttlMs: string; downMs: number }) 
     const committedBefore = harness.ingester.status().committed;
 
     await server.stop();
-    sim.control.inject(Array.from({ length: 50 }, (_, i) => post(from + 50 + i)));
+    sim.control.inject(Array.from({ length: during }, (_, i) => post(from + 50 + i)));
     const downUntil = Date.now() + options.downMs;
     while (Date.now() < downUntil) {
       if (harness.ingester.status().role !== 'active') lostLease = true;
+      maxQueued = Math.max(maxQueued, harness.ingester.counters().queued);
       // Nothing can be committed meanwhile, and the process is still there.
       expect(harness.ingester.status().committed).toBe(committedBefore);
       await new Promise((r) => setTimeout(r, 50));
@@ -106,12 +120,14 @@ async function outage(options: { from: number; ttlMs: string; downMs: number }) 
 
     const last = sim.control.emitted().lastCursor;
     await waitFor('the catch-up', async () => (await facts.cursor()) === last, 30_000);
+    const total = 50 + during;
     const ids = (await facts.inbox()).map((r) => Number(r.messageId)).filter((id) => id >= from);
-    expect(ids).toHaveLength(100);
-    expect(new Set(ids).size).toBe(100);
-    expect(await facts.count('signals.tp_capital_signals')).toBe(from + 99);
-    expect(await facts.count('signals.signal_events')).toBe(from + 99);
+    expect(ids).toHaveLength(total);
+    expect(new Set(ids).size).toBe(total);
+    expect(await facts.count('signals.tp_capital_signals')).toBe(signalsBefore + total);
+    expect(await facts.count('signals.signal_events')).toBe(eventsBefore + total);
     await waitFor('the stream again', () => harness?.ingester.status().mode === 'stream');
+    watchdogs = await metricValue(harness.metrics, 'gatewayRequests', { outcome: 'watchdog' });
   } finally {
     await sampler.stop();
     await facts.close();
@@ -120,18 +136,23 @@ async function outage(options: { from: number; ttlMs: string; downMs: number }) 
   }
   expect(sampler.samples()).toBeGreaterThan(0);
   expect(sampler.violations).toEqual([]);
-  return { lostLease };
+  return { lostLease, maxQueued, watchdogs };
 }
 
 describe('PostgreSQL outage mid-feed', () => {
   it('holds the batch and retries it without advancing the cursor, then lands everything once', async () => {
-    // A lease that outlives the outage: the same tenure retries the same batch until it commits.
-    const { lostLease } = await outage({ from: 1, ttlMs: '10000', downMs: 2500 });
-    expect(lostLease).toBe(false);
+    // A lease that outlives the outage: the same tenure retries the same batch until it commits. 1,500
+    // messages during the outage: past the queue's high-water mark (10 batches), the stream stops reading.
+    const result = await outage({ from: 1, ttlMs: '10000', downMs: 2500, during: 1500 });
+    expect(result.lostLease).toBe(false);
+    expect(result.maxQueued).toBeGreaterThanOrEqual(1000);
+    expect(result.maxQueued).toBeLessThan(1500);
+    // The watchdog sleeps while the intake is held: no reconnect for a stream we stopped reading.
+    expect(result.watchdogs).toBe(0);
   });
 
   it('stands by when the lease cannot be renewed in time, and takes it back when the database returns', async () => {
-    const { lostLease } = await outage({ from: 101, ttlMs: '1500', downMs: 2500 });
+    const { lostLease } = await outage({ from: 2001, ttlMs: '1500', downMs: 2500, during: 50 });
     expect(lostLease).toBe(true);
   });
 });

@@ -79,6 +79,21 @@ describe('ingester on the gateway stream', () => {
     });
   });
 
+  it('retries failed acknowledgements with the next batch without holding ingestion up', async () => {
+    const h = await ingest();
+    sim.control.failNext(2, 'ack');
+    sim.control.inject(signalPost(1));
+    await waitFor('the first commit', async () => (await facts.count('forwarded_messages.messages')) === 1);
+    await waitFor('a failed ack', () => h.ingester.counters().ackFailures >= 1);
+    sim.control.inject(signalPost(2));
+    await waitFor('the second commit', async () => (await facts.count('forwarded_messages.messages')) === 2);
+    await waitFor('both acknowledged', () =>
+      sim.control.messages().every((m) => m.processedBy.includes('tp-capital')),
+    );
+    expect(h.ingester.counters()).toMatchObject({ acksPending: 0 });
+    expect(await metricValue(h.metrics, 'gatewayRequests', { kind: 'ack', outcome: 'http' })).toBe(2);
+  });
+
   it('resumes after dropped streams with nothing lost and nothing twice', async () => {
     const h = await ingest();
     let expected = 0;
