@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { type AppDeps, DEFAULT_STREAM_TUNING } from './deps.js';
 import { authPlugin, SESSION_COOKIE } from './plugins/auth.js';
+import { connectionReaperPlugin } from './plugins/connection-reaper.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { correlationIdOf, observabilityPlugin } from './plugins/observability.js';
 import { protectionPlugin } from './plugins/protection.js';
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     connectsPerMinute: config.SSE_CONNECTS_PER_MINUTE,
     drainMs: Math.max(100, Math.floor(config.SHUTDOWN_GRACE_MS / 2)),
   });
+  await app.register(connectionReaperPlugin);
 
   // Public routes.
   await app.register(healthRoutes, {

@@ -287,7 +287,6 @@ describe('limits and shutdown', () => {
         ...(await commit(world, s.bus, [signalItem(`BIG${i}`, { extra: 100_000 })])).map((e) => e.seq),
       );
       await s.app.subscriber.settled();
-      console.log('DBG', i, s.app.broadcaster.size, fast.events.length);
     }
     await pollUntil(async () => (await s.metrics.sseSlowDisconnects.get()).values[0]?.value === 1, {
       what: 'the slow client cut',
