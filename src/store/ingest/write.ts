@@ -147,7 +147,8 @@ export async function writePlan(
     parser_version: PARSER_VERSION,
     signal_id: row.signal ? row.signal.id : row.signalId,
   }));
-  if (fresh.length + changed.length + events.length + inbox.length === 0 && !batch.cursor) return events;
+  const nothing = fresh.length + changed.length + events.length + inbox.length + batch.stats.length === 0;
+  if (nothing && !batch.cursor) return events;
   const { rows } = await tx.query<{ inserted: number; updated: number; events: number; inbox: number }>(
     WRITE_SQL,
     [
