@@ -105,7 +105,11 @@ describe('live delivery', () => {
     const stopped = openEventSource(`${s.url}/signals/stream?status=stopped`, auth);
     const dayTrade = openEventSource(`${s.url}/signals/stream?type=Day%20Trade&channel=-1001649127710`, auth);
     const all = openEventSource(`${s.url}/signals/stream`, auth);
-    cleanup.push(() => [petr, stopped, dayTrade, all].forEach((c) => c.close()));
+    cleanup.push(() =>
+      [petr, stopped, dayTrade, all].forEach((c) => {
+        c.close();
+      }),
+    );
     await Promise.all([petr, stopped, dayTrade, all].map((c) => c.opened));
     await commit(world, s.bus, [signalItem('PETR4'), signalItem('VALE3', { type: 'Day Trade' })]);
     await commit(world, s.bus, [updateItem('PETR4', 'stop_hit')]);
@@ -151,7 +155,11 @@ describe('replay', () => {
       ...auth,
       'last-event-id': String(seqs[2]),
     });
-    cleanup.push(() => [byHeader, byQuery, both].forEach((c) => c.close()));
+    cleanup.push(() =>
+      [byHeader, byQuery, both].forEach((c) => {
+        c.close();
+      }),
+    );
     await pollUntil(
       () => byHeader.seqs().length >= 2 && byQuery.seqs().length >= 2 && both.seqs().length >= 1,
       {
@@ -205,7 +213,11 @@ describe('replay', () => {
       ...auth,
       'last-event-id': String(events[1]!.seq),
     });
-    cleanup.push(() => [old, future, fine].forEach((c) => c.close()));
+    cleanup.push(() =>
+      [old, future, fine].forEach((c) => {
+        c.close();
+      }),
+    );
     await pollUntil(() => old.frames.length >= 2 && future.frames.length >= 2 && fine.frames.length >= 2, {
       what: 'answers',
     });
@@ -244,7 +256,11 @@ describe('limits and shutdown', () => {
     const a = await openRawStream(`${s.url}/signals/stream`, auth);
     const b = await openRawStream(`${s.url}/signals/stream`, auth);
     const c = await openRawStream(`${s.url}/signals/stream`, auth);
-    cleanup.push(() => [a, b, c].forEach((x) => x.close()));
+    cleanup.push(() =>
+      [a, b, c].forEach((x) => {
+        x.close();
+      }),
+    );
     await c.ended;
     expect([a.status, b.status, c.status]).toEqual([200, 200, 429]);
     expect(Number(c.headers['retry-after'])).toBeGreaterThan(0);
@@ -264,7 +280,11 @@ describe('limits and shutdown', () => {
     await pollUntil(() => s.app.streamLimits.openStreams('127.0.0.1') === 0, { what: 'all released' });
     const e = await openRawStream(`${s.url}/signals/stream`, auth); // #4
     const f = await openRawStream(`${s.url}/signals/stream`, auth); // #5: over the minute's budget
-    cleanup.push(() => [e, f].forEach((x) => x.close()));
+    cleanup.push(() =>
+      [e, f].forEach((x) => {
+        x.close();
+      }),
+    );
     await f.ended;
     expect([e.status, f.status]).toEqual([200, 429]);
     expect(Number(f.headers['retry-after'])).toBeGreaterThan(0);
