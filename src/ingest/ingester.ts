@@ -44,7 +44,7 @@ export interface IngesterDeps {
 
 export interface IngesterCounters extends IntakeCounters {
   committed: number;
-  /** Stream-replayed versions older than what polling had applied: skipped (version-guard.ts). */
+  /** Stream-replayed versions older than what polling had applied: kept as superseded, not applied. */
   skippedStale: number;
   /** Accepted, not yet committed. */
   queued: number;

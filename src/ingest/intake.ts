@@ -2,6 +2,7 @@
  * A decoded gateway delivery → what the pipeline commits: parsed with the post's date, or kept as
  * rejected; unattributable and foreign deliveries are only counted (their stream cursor still moves).
  */
+import type { GatewayMessage } from '../domain/gateway-message.js';
 import type { Decoded } from '../gateway/index.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -18,6 +19,11 @@ export interface IntakeCounters {
 export interface Intake {
   /** Null for what never reaches the pipeline (a ping with nothing to move). */
   toEntry(decoded: Decoded, cursor: string | null): PipelineEntry | null;
+  /**
+   * A replayed version older than one polling already applied (version-guard.ts): kept in the inbox as
+   * rejected / `superseded` with its whole text, so that every version is there, without touching the signal.
+   */
+  superseded(message: GatewayMessage, cursor: string | null): PipelineEntry;
   counters(): IntakeCounters;
 }
 
@@ -64,6 +70,22 @@ export function createIntake(options: { parse: ParseFn; log: Logger; metrics: Me
           return { item: { kind: 'parsed', message, result }, cursor, ackMessageId: message.messageId };
         }
       }
+    },
+    superseded(message, cursor) {
+      return {
+        item: {
+          kind: 'rejected',
+          delivery: {
+            channelId: message.channelId,
+            messageId: message.messageId,
+            telegramDate: message.telegramDate,
+            reason: 'superseded',
+            excerpt: message.content ?? '',
+          },
+        },
+        cursor,
+        ackMessageId: null,
+      };
     },
     counters: () => ({ ...counters }),
   };

@@ -128,11 +128,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   async function streamOnce(signal: AbortSignal, stopped: Promise<void>, attempt: number): Promise<number> {
     const session: StreamSession = gateway.stream.open(cursor, {
       onDelivery(delivery) {
-        const entry = guard.isStale(delivery.decoded)
-          ? delivery.cursor
-            ? { item: null, cursor: delivery.cursor, ackMessageId: null }
-            : null
-          : intake.toEntry(delivery.decoded, delivery.cursor);
+        const { decoded } = delivery;
+        const entry =
+          decoded.type === 'message' && guard.isStale(decoded)
+            ? intake.superseded(decoded.message, delivery.cursor)
+            : intake.toEntry(decoded, delivery.cursor);
         if (!entry) return;
         pipeline.push(entry);
         if (delivery.cursor) cursor = delivery.cursor;

@@ -4,7 +4,7 @@
  * polled one would turn the signal back (and the newer one, when replayed, is already stored, so it
  * would not turn it forward again). The guard remembers, per message, the gateway `updatedAt` of what
  * polling handed over, and tells the stream's older versions apart until the replay has caught up.
- * Skipped versions are the ones pure polling would never have seen either. Bounded; per tenure.
+ * Such versions are kept in the inbox as superseded, never applied (intake.ts). Bounded; per tenure.
  */
 import type { Decoded } from '../gateway/index.js';
 

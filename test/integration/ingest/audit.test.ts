@@ -33,7 +33,16 @@ beforeAll(async () => {
   database = await createTestDatabase();
   sim = await startSim();
   facts = dbFacts(database.url);
-  harness = await startIngester({ databaseUrl: database.url, gatewayUrl: sim.url });
+  // The contract's timings for connects and stalls (the audit is about drops, not a slow machine's timeouts).
+  harness = await startIngester({
+    databaseUrl: database.url,
+    gatewayUrl: sim.url,
+    env: {
+      GATEWAY_BREAKER_TIMEOUT_MS: '5000',
+      GATEWAY_REQUEST_TIMEOUT_MS: '5000',
+      GATEWAY_STREAM_WATCHDOG_MS: '45000',
+    },
+  });
   await streaming(harness);
 });
 afterAll(async () => {

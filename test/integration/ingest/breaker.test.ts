@@ -97,6 +97,11 @@ describe('gateway breaker and polling fallback', () => {
     const versions = inbox.map((r) => `${r.messageId}:${r.kind}:${r.content}`);
     expect(new Set(versions).size).toBe(versions.length);
     expect(harness.ingester.counters().skippedStale).toBe(1);
+    // ... and is kept in the inbox all the same, as superseded.
+    const superseded = inbox.filter((r) => r.reason === 'superseded');
+    expect(superseded).toHaveLength(1);
+    expect(superseded[0]).toMatchObject({ messageId: '1', outcome: 'rejected' });
+    expect(superseded[0]?.content).toContain('Stop: 9,10');
   });
 
   it('survives a gateway that is down altogether, and catches up when it is back', async () => {
