@@ -13,6 +13,7 @@ import {
   failureOf,
   type GatewayEndpoint,
   GatewayRequestError,
+  requestSignal,
 } from './gateway-http.js';
 
 export interface AckClientOptions extends GatewayEndpoint {
@@ -33,12 +34,20 @@ export function createAckClient(options: AckClientOptions): AckClient {
   const url = endpointUrl(options, '/api/messages/mark-processed', {});
 
   async function request(messageIds: readonly string[], signal?: AbortSignal): Promise<void> {
-    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const bounded = requestSignal(options.timeoutMs, signal);
+    try {
+      await send(messageIds, bounded.signal);
+    } finally {
+      bounded.dispose();
+    }
+  }
+
+  async function send(messageIds: readonly string[], signal: AbortSignal): Promise<void> {
     const response = await doFetch(url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...authHeaders(options) },
       body: JSON.stringify({ messageIds, processedBy: options.processedBy }),
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      signal,
     });
     const text = await response.text();
     if (!response.ok) {

@@ -54,6 +54,25 @@ export function failureOf(kind: GatewayRequestKind, error: unknown): GatewayRequ
   });
 }
 
+/**
+ * A signal that aborts after `ms` or when `outer` aborts. Disposed explicitly (rather than with
+ * AbortSignal.any) so that a long polling run leaves no listener behind on the outer signal.
+ */
+export function requestSignal(ms: number, outer?: AbortSignal): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('request timed out', 'TimeoutError')), ms);
+  const forward = () => controller.abort(outer?.reason);
+  if (outer?.aborted) forward();
+  else outer?.addEventListener('abort', forward, { once: true });
+  return {
+    signal: controller.signal,
+    dispose() {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', forward);
+    },
+  };
+}
+
 export function countRequest(
   metrics: Metrics | undefined,
   kind: GatewayRequestKind,

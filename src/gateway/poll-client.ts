@@ -14,6 +14,7 @@ import {
   failureOf,
   type GatewayEndpoint,
   GatewayRequestError,
+  requestSignal,
 } from './gateway-http.js';
 import { type Decoded, decodeMessageObject } from './message-schema.js';
 
@@ -43,10 +44,18 @@ export function createPollClient(options: PollClientOptions): PollClient {
   });
 
   async function request(signal?: AbortSignal): Promise<Decoded[]> {
-    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const bounded = requestSignal(options.timeoutMs, signal);
+    try {
+      return await send(bounded.signal);
+    } finally {
+      bounded.dispose();
+    }
+  }
+
+  async function send(signal: AbortSignal): Promise<Decoded[]> {
     const response = await doFetch(url, {
       headers: { Accept: 'application/json', ...authHeaders(options) },
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      signal,
     });
     const text = await response.text();
     if (!response.ok) {

@@ -131,6 +131,9 @@ export function createIngester(deps: IngesterDeps): Ingester {
       });
       tenure = { controller, pipeline, supervisor, running };
     });
+    transitions = transitions.catch((error: unknown) =>
+      log.error({ err: error }, 'starting an ingest tenure failed'),
+    );
   }
 
   function end(mode: 'drain' | 'discard', graceMs: number): Promise<void> {
@@ -145,6 +148,10 @@ export function createIngester(deps: IngesterDeps): Ingester {
       skippedBefore += active.supervisor.skippedStale();
       await active.pipeline.stop(mode, graceMs);
     });
+    // A failed transition must not poison the chain: the next begin() still runs.
+    transitions = transitions.catch((error: unknown) =>
+      log.error({ err: error }, 'ending an ingest tenure failed'),
+    );
     return transitions;
   }
 

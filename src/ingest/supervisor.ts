@@ -117,12 +117,20 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   /** Sleeps one poll interval, or less when the breaker turns half-open (time for a stream attempt). */
   function pollTick(signal: AbortSignal): Promise<void> {
-    const wake = new AbortController();
-    const unsubscribe = breaker.onTransition((state) => {
-      if (state !== 'open') wake.abort();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        unsubscribe();
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, options.pollIntervalMs);
+      const unsubscribe = breaker.onTransition((state) => {
+        if (state !== 'open') done();
+      });
+      if (signal.aborted) done();
+      else signal.addEventListener('abort', done, { once: true });
     });
-    const both = AbortSignal.any([signal, wake.signal]);
-    return sleep(options.pollIntervalMs, both).finally(unsubscribe);
   }
 
   async function streamOnce(signal: AbortSignal, stopped: Promise<void>, attempt: number): Promise<number> {
