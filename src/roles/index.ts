@@ -2,8 +2,17 @@
 import { apiCommand } from './api.js';
 import type { Command } from './command.js';
 import { gatewaySimCommand } from './gateway-sim.js';
+import { ingestCommand } from './ingest.js';
 import { migrateCommand } from './migrate.js';
 import { parseCommand } from './parse.js';
+import { reprocessCommand } from './reprocess.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: commands differ in their option schemas
-export const commands: Command<any>[] = [apiCommand, parseCommand, migrateCommand, gatewaySimCommand];
+export const commands: Command<any>[] = [
+  apiCommand,
+  parseCommand,
+  migrateCommand,
+  gatewaySimCommand,
+  ingestCommand,
+  reprocessCommand,
+];
