@@ -27,6 +27,11 @@ export interface Intake {
   counters(): IntakeCounters;
 }
 
+/** The 1st, 10th, 100th, 1000th and then every 1000th occurrence is worth a line above debug. */
+function sparse(count: number): 'warn' | 'debug' {
+  return count === 1 || count === 10 || count === 100 || count % 1000 === 0 ? 'warn' : 'debug';
+}
+
 export function createIntake(options: { parse: ParseFn; log: Logger; metrics: Metrics }): Intake {
   const { parse, log, metrics } = options;
   const counters: IntakeCounters = { received: 0, rejected: 0, unattributable: 0, foreign: 0 };
@@ -46,15 +51,20 @@ export function createIntake(options: { parse: ParseFn; log: Logger; metrics: Me
           if (delivery.messageId === null) {
             counters.unattributable += 1;
             metrics.unattributableMessages.inc();
-            log.warn(
-              { reason: delivery.reason, excerpt: delivery.excerpt.slice(0, 120) },
-              'unattributable delivery',
+            // Counted always, logged sparingly: a gateway sending garbage must not flood the log.
+            log[sparse(counters.unattributable)](
+              {
+                reason: delivery.reason,
+                excerpt: delivery.excerpt.slice(0, 120),
+                total: counters.unattributable,
+              },
+              'unattributable delivery: counted, not stored',
             );
             return cursor ? { item: null, cursor, ackMessageId: null } : null;
           }
           counters.rejected += 1;
-          log.info(
-            { reason: delivery.reason, messageId: delivery.messageId },
+          log[sparse(counters.rejected) === 'warn' ? 'info' : 'debug'](
+            { reason: delivery.reason, messageId: delivery.messageId, total: counters.rejected },
             'message rejected at the boundary',
           );
           return {
