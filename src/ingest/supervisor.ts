@@ -147,9 +147,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       },
       waitForRoom: () => pipeline.waitForRoom(),
     });
+    // Stopping must not wait for a pending connection attempt to time out.
+    const closeOnStop = () => session.close();
+    signal.addEventListener('abort', closeOnStop, { once: true });
     try {
       await breaker.fire(() => session.opened);
     } catch (error) {
+      signal.removeEventListener('abort', closeOnStop);
       session.close();
       if (signal.aborted) return attempt;
       const next = attempt + 1;
@@ -166,6 +170,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     setMode('stream');
     log.info({ cursor }, 'gateway stream connected');
     const end = await Promise.race([session.ended, stopped.then(() => null)]);
+    signal.removeEventListener('abort', closeOnStop);
     session.close();
     if (end === null) return 0;
     log.info({ reason: end.reason, detail: end.detail, cursor }, 'gateway stream ended');
