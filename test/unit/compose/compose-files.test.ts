@@ -72,6 +72,16 @@ describe('nginx front', () => {
     }
   });
 
+  it('reloads with the same weights script and templates the container was started with', () => {
+    const volumes = service('nginx').volumes ?? [];
+    const target = (source: string) => volumes.find((v) => v.startsWith(`${source}:`))?.split(':')[1];
+    const reload = readText('compose/nginx/canary-reload.sh');
+    expect(reload).toContain(`. ${target('./nginx/15-tpc-canary-weights.envsh')}`);
+    expect(target('./nginx/templates')).toBe('/etc/nginx/templates');
+    expect(target('./nginx/canary-reload.sh')).toBe('/usr/local/bin/canary-reload');
+    expect(reload).toMatch(/nginx -t\nnginx -s reload/);
+  });
+
   it.each([
     ['90', '10', 0.9],
     ['10', '90', 0.1],
