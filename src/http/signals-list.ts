@@ -5,11 +5,16 @@
  * while it can vouch for it, otherwise from the database (one index lookup). The key is fixed before
  * the database is read, so an answer stored under seq N always includes every event up to N.
  *
+ * In front of the shared cache sits a small in-process LRU of encoded bodies: entries are immutable
+ * (the seq is in the key), so it needs no invalidation, and a hit costs neither a Redis round trip nor
+ * a string → UTF-8 conversion.
+ *
  * Redis down: lookups report `error`, the answer comes from PostgreSQL. PostgreSQL down: a cached
  * answer for the last seq heard of is still served (nothing newer can have been committed by a database
  * that is down); otherwise the store's 503 propagates. Never invented rows.
  */
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Cache } from '../bus/cache.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -24,8 +29,8 @@ export const DEFAULT_LIMIT = 100;
 export interface ListAnswer {
   etag: string;
   latestSeq: number;
-  /** Absent when the client's If-None-Match matched (304). */
-  body?: string;
+  /** The JSON body, encoded; absent when the client's If-None-Match matched (304). */
+  body?: Buffer;
   cache: 'hit' | 'miss' | 'error' | 'not-modified';
 }
 
@@ -40,6 +45,8 @@ export interface SignalsListOptions {
   metrics: Pick<Metrics, 'cacheRequests' | 'cacheHitRate'>;
   ttlSeconds: number;
   log: Logger;
+  /** Bytes of encoded bodies kept in process (default 32 MiB). */
+  localMaxBytes?: number;
 }
 
 export function normaliseListQuery(query: SignalsQuery): SignalListFilters {
@@ -82,7 +89,13 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
 export function createSignalsListService(options: SignalsListOptions): SignalsListService {
   const { signals, cache, subscriber, metrics, ttlSeconds } = options;
   const window = createHitRateWindow();
-  const inFlight = new Map<string, Promise<string>>();
+  const inFlight = new Map<string, Promise<Buffer>>();
+  const local = new LRUCache<string, Buffer>({
+    maxSize: options.localMaxBytes ?? 32 * 1024 * 1024,
+    sizeCalculation: (body) => Math.max(1, body.length),
+    ttl: ttlSeconds * 1000,
+    ttlAutopurge: false,
+  });
 
   const count = (result: 'hit' | 'miss' | 'error') => {
     metrics.cacheRequests.inc({ result });
@@ -125,24 +138,32 @@ export function createSignalsListService(options: SignalsListOptions): SignalsLi
       if (etagMatches(ifNoneMatch, etag)) return { etag, latestSeq, cache: 'not-modified' };
 
       const key = `signals:${latestSeq}:${hash}`;
+      const near = local.get(key);
+      if (near) {
+        count('hit');
+        return { etag, latestSeq, body: near, cache: 'hit' };
+      }
       const lookup = await cache.get(key);
       if (lookup.status === 'hit') {
         count('hit');
-        return { etag, latestSeq, body: lookup.value, cache: 'hit' };
+        const body = Buffer.from(lookup.value);
+        local.set(key, body);
+        return { etag, latestSeq, body, cache: 'hit' };
       }
       count(lookup.status);
       // Concurrent misses for one key share one database read.
       let pending = inFlight.get(key);
       if (!pending) {
-        pending = load(filters).finally(() => inFlight.delete(key));
+        const storeShared = lookup.status === 'miss';
+        pending = load(filters)
+          .then((text) => {
+            if (storeShared) void cache.set(key, text, ttlSeconds);
+            const body = Buffer.from(text);
+            local.set(key, body);
+            return body;
+          })
+          .finally(() => inFlight.delete(key));
         inFlight.set(key, pending);
-        const storeIt = lookup.status === 'miss';
-        pending.then(
-          (body) => {
-            if (storeIt) void cache.set(key, body, ttlSeconds);
-          },
-          () => undefined,
-        );
       }
       return { etag, latestSeq, body: await pending, cache: lookup.status };
     },
