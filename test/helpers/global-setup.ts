@@ -11,6 +11,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import type { TestProject } from 'vitest/node';
 import { migrationsFolder, runMigrations } from '../../src/store/index.js';
+import { type PgBouncer, startPgBouncer, upstreamOf } from './pgbouncer.js';
 import { type ProvisionedPostgres, provisionPostgres, withDatabase } from './postgres.js';
 
 declare module 'vitest' {
@@ -19,6 +20,13 @@ declare module 'vitest' {
     pgAdminUrl: string;
     /** The migrated template database to clone. */
     pgTemplate: string;
+    /**
+     * The server the app's connections go to (test-database.ts puts the database name in): PgBouncer
+     * in front of PostgreSQL when the project sets TEST_VIA_PGBOUNCER=1, else the same as pgAdminUrl.
+     */
+    pgAppUrl: string;
+    /** PgBouncer's admin console (SHOW POOLS …) when the app's connections go through it, else ''. */
+    pgBouncerAdminUrl: string;
   }
 }
 
@@ -87,15 +95,35 @@ export async function ensureTemplate(adminUrl: string): Promise<string> {
 }
 
 let provisioned: ProvisionedPostgres | undefined;
+const bouncers: PgBouncer[] = [];
+
+/** The project's `env` (vitest sets it in the workers only) or the run's environment asks for PgBouncer. */
+function viaPgBouncer(project: TestProject): boolean {
+  const flag = project.config.env?.TEST_VIA_PGBOUNCER ?? process.env.TEST_VIA_PGBOUNCER;
+  return flag === '1' || flag === 'true';
+}
 
 export async function setup(project: TestProject): Promise<void> {
   provisioned = await provisionPostgres();
   const template = await ensureTemplate(provisioned.adminUrl);
   project.provide('pgAdminUrl', provisioned.adminUrl);
   project.provide('pgTemplate', template);
+  if (viaPgBouncer(project)) {
+    // Only the app's connections go through it; CREATE/DROP DATABASE stay direct (pgAdminUrl).
+    const bouncer = await startPgBouncer({ ...upstreamOf(provisioned.adminUrl), poolSize: 3 });
+    bouncers.push(bouncer);
+    project.provide('pgAppUrl', bouncer.urlFor('postgres'));
+    project.provide('pgBouncerAdminUrl', bouncer.adminUrl);
+  } else {
+    project.provide('pgAppUrl', provisioned.adminUrl);
+    project.provide('pgBouncerAdminUrl', '');
+  }
 }
 
 export async function teardown(): Promise<void> {
+  // Every project's teardown runs after all tests, so stopping every PgBouncer here is safe even if
+  // projects share this module.
+  for (const bouncer of bouncers.splice(0)) await bouncer.stop();
   await provisioned?.stop();
   provisioned = undefined;
 }

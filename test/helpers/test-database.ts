@@ -35,7 +35,8 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   });
   return {
     name,
-    url: withDatabase(inject('pgAdminUrl'), name),
+    // Through PgBouncer when the project asks for it (global-setup.ts); admin work above stays direct.
+    url: withDatabase(inject('pgAppUrl'), name),
     drop: () =>
       admin(async (client) => void (await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))),
   };
