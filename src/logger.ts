@@ -20,6 +20,8 @@ export function createLogger(options: {
   level: string;
   name?: string;
   destination?: NodeJS.WritableStream;
+  /** Append JSON lines to this file instead (tp-capital start keeps the terminal for people). */
+  file?: string;
 }): Logger {
   return pino(
     {
@@ -29,6 +31,7 @@ export function createLogger(options: {
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    options.destination ??
+      pino.destination(options.file ? { dest: options.file, mkdir: true, sync: false } : { dest: 1, sync: false }),
   );
 }
