@@ -47,9 +47,9 @@ export interface SignalCoreOptions {
 
 export const signalCorePlugin = fp(
   async (app: FastifyInstance, options: SignalCoreOptions) => {
-    const log = options.log.child({ module: 'signal-stream' });
+    const { log } = options;
     const broadcaster = createBroadcaster({
-      log,
+      log: log.child({ module: 'sse-broadcaster' }),
       metrics: options.metrics,
       maxBufferBytes: options.maxBufferBytes,
       pingMs: options.pingMs,
@@ -69,7 +69,7 @@ export const signalCorePlugin = fp(
       subscriber,
       metrics: options.metrics,
       ttlSeconds: options.cacheTtlS,
-      log,
+      log: log.child({ module: 'signals-list' }),
     });
 
     app.decorate('signals', options.signals);
