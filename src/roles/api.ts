@@ -14,20 +14,16 @@ import { fileURLToPath } from 'node:url';
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { createMemoryBus } from '../bus/memory-bus.js';
-import { createMemoryCache } from '../bus/memory-cache.js';
-import { createRedisBus } from '../bus/redis-bus.js';
-import { createRedisCache } from '../bus/redis-cache.js';
-import { createRedisConnections, type RedisConnections } from '../bus/redis-connections.js';
 import { type Config, loadConfig } from '../config.js';
 import type { IngestStatusSource } from '../domain/ingest-status.js';
 import { buildApp } from '../http/app.js';
 import { dashboardAssets } from '../http/dashboard-assets.js';
 import type { SignalsReader } from '../http/deps.js';
 import { createLogger, type Logger } from '../logger.js';
-import { createMetrics } from '../metrics.js';
+import { createMetrics, type Metrics } from '../metrics.js';
 import { createDb, createLeaseRepository, createSignalsReadRepository } from '../store/index.js';
 import { type CommandIo, defineCommand, EXIT_OK, UsageError } from './command.js';
+import { type BusParts, openBusParts } from './shared-parts.js';
 
 const HELP = `Usage: tp-capital api [options]
 
@@ -95,30 +91,30 @@ function ingestStatusFromDb(
   };
 }
 
-function openRedis(config: Config, log: Logger): RedisConnections | null {
-  if (!config.REDIS_URL && !config.REDIS_SENTINELS) return null;
-  return createRedisConnections({
-    ...(config.REDIS_URL ? { url: config.REDIS_URL } : {}),
-    ...(config.REDIS_REPLICA_URL ? { replicaUrl: config.REDIS_REPLICA_URL } : {}),
-    ...(config.REDIS_SENTINELS ? { sentinels: config.REDIS_SENTINELS } : {}),
-    sentinelMaster: config.REDIS_SENTINEL_MASTER,
-    keyPrefix: config.REDIS_KEY_PREFIX,
-    log,
-  });
-}
-
 export interface RunningApi {
   app: FastifyInstance;
   url: string;
   close(): Promise<void>;
 }
 
+/** What `start` shares with the in-process ingester instead of letting the API build its own. */
+export interface ApiSharedParts {
+  metrics: Metrics;
+  parts: BusParts;
+  ingestStatus: IngestStatusSource;
+}
+
 /** Builds and starts the API; exported so that tests (and `start`) can run it in-process. */
-export async function startApi(args: ApiArgs, config: Config, log: Logger): Promise<RunningApi> {
+export async function startApi(
+  args: ApiArgs,
+  config: Config,
+  log: Logger,
+  shared?: ApiSharedParts,
+): Promise<RunningApi> {
   if (!config.DATABASE_URL) {
     throw new UsageError('DATABASE_URL is not set (tp-capital start runs the embedded database)');
   }
-  const metrics = createMetrics();
+  const metrics = shared?.metrics ?? createMetrics();
   const db = createDb(
     {
       url: config.DATABASE_URL,
@@ -132,10 +128,10 @@ export async function startApi(args: ApiArgs, config: Config, log: Logger): Prom
   const timeouts = { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS };
   const signals = createSignalsReadRepository(db, timeouts);
   const lease = createLeaseRepository(db, timeouts);
-  const redis = openRedis(config, log);
-  if (redis) await redis.waitUntilReady(2000);
-  const bus = redis ? createRedisBus(redis, { log }) : createMemoryBus({ log });
-  const cache = redis ? createRedisCache(redis) : createMemoryCache({ max: config.CACHE_LRU_MAX });
+  const parts = shared?.parts ?? (await openBusParts(config, log));
+  const { redis, bus, cache } = parts;
+  // Parts handed in by `start` are closed by `start`.
+  const closeParts = shared ? async () => undefined : () => parts.close();
 
   let app: FastifyInstance | undefined;
   try {
@@ -155,7 +151,7 @@ export async function startApi(args: ApiArgs, config: Config, log: Logger): Prom
             },
           }
         : {}),
-      ingestStatus: ingestStatusFromDb(config, signals, lease),
+      ingestStatus: shared?.ingestStatus ?? ingestStatusFromDb(config, signals, lease),
       dbPing: () => signals.ping(),
       dbPoolStats: () => ({
         total: db.pool.totalCount,
@@ -183,16 +179,13 @@ export async function startApi(args: ApiArgs, config: Config, log: Logger): Prom
       url,
       async close() {
         await running.close();
-        await bus.close();
-        await cache.close();
-        await redis?.close();
+        await closeParts();
         await db.close();
       },
     };
   } catch (error) {
     await app?.close().catch(() => undefined);
-    await bus.close();
-    await redis?.close();
+    await closeParts();
     await db.close();
     throw error;
   }

@@ -185,9 +185,10 @@ async function load(): Promise<boolean> {
   for (const signal of body.data.slice().reverse()) upsert(signal, false);
   $('empty').hidden = rows.size > 0;
   $('count').textContent = `${rows.size} sinais`;
-  // Resume the stream after the newest change on screen; with nothing on screen, just follow live.
-  const newest = body.data.reduce((max, s) => Math.max(max, s.seq), 0);
-  if (newest > (lastEventId ?? 0)) lastEventId = newest;
+  // The list reflects every event up to X-Latest-Seq: resume the stream right after it.
+  const latest = Number(response.headers.get('x-latest-seq'));
+  const newest = Number.isSafeInteger(latest) && latest > 0 ? latest : body.data.reduce((m, s) => Math.max(m, s.seq), 0);
+  lastEventId = newest > 0 ? newest : null;
   return true;
 }
 
