@@ -48,6 +48,14 @@ export async function withTransaction<T>(
   } catch (error) {
     throw toDbError(error, 'connect');
   }
+  // While a client is checked out, pg-pool does not listen for its 'error' events: a connection
+  // dropped mid-transaction (PostgreSQL or PgBouncer restart) would otherwise be an uncaught
+  // exception on top of the rejected query. The query's rejection is what we act on.
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost = error;
+  };
+  client.on('error', onError);
   const tx = wrap(client);
   const timeout = Math.max(1, Math.floor(options.statementTimeoutMs));
   const begin = options.readOnly ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN';
@@ -68,6 +76,7 @@ export async function withTransaction<T>(
     }
     throw error;
   } finally {
-    client.release(destroy ?? false);
+    client.off('error', onError);
+    client.release(destroy ?? lost ?? false);
   }
 }
