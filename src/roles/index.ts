@@ -4,6 +4,7 @@ import type { Command } from './command.js';
 import { gatewaySimCommand } from './gateway-sim.js';
 import { ingestCommand } from './ingest.js';
 import { migrateCommand } from './migrate.js';
+import { migrateLegacyCommand } from './migrate-legacy.js';
 import { parseCommand } from './parse.js';
 import { reprocessCommand } from './reprocess.js';
 
@@ -12,6 +13,7 @@ export const commands: Command<any>[] = [
   apiCommand,
   parseCommand,
   migrateCommand,
+  migrateLegacyCommand,
   gatewaySimCommand,
   ingestCommand,
   reprocessCommand,
