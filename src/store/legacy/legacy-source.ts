@@ -209,11 +209,12 @@ export async function openLegacySource(options: {
       // rows sharing a key (duplicates) never straddle two pages, so a checkpoint never splits them.
       // The outer ORDER BY names the table's columns (l.), not the select list's text copies of them.
       const own = t.keys.map((k) => `l.${quote(k)}`).join(', ');
+      const descending = t.keys.map((k) => `${quote(k)} DESC`).join(', ');
       const { rows } = await client.query<Record<string, string | null>>(
         `SELECT ${selectList(t)} FROM ${from(t)} AS l
          WHERE ${keysSet(t)}${lower}
            AND (${keys}) <= (SELECT ${keys} FROM (SELECT ${keys} FROM ${from(t)} WHERE ${keysSet(t)}${lower}
-                             ORDER BY ${keys} LIMIT $1) p ORDER BY ${keys} DESC LIMIT 1)
+                             ORDER BY ${keys} LIMIT $1) p ORDER BY ${descending} LIMIT 1)
          ORDER BY ${own}`,
         [Math.max(1, Math.floor(limit)), ...(cursor ?? [])],
       );

@@ -3,9 +3,10 @@ import type { LegacyMigrationReport } from './run.js';
 
 const ASSETS_SHOWN = 40;
 
-function rows(lines: [string, string | number][], indent = '  '): string[] {
-  const width = Math.max(...lines.map(([label]) => label.length));
-  return lines.map(([label, value]) => `${indent}${label.padEnd(width)}  ${String(value).padStart(10)}`);
+const LABEL_WIDTH = 40;
+
+function rows(lines: [string, string | number][]): string[] {
+  return lines.map(([label, value]) => `  ${label.padEnd(LABEL_WIDTH)}${String(value).padStart(10)}`);
 }
 
 function reasons(counts: Record<string, number>): [string, number][] {

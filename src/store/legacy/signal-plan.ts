@@ -10,6 +10,7 @@ import type { SignalView } from '../../domain/signal.js';
 import { toStatus } from '../signal-row.js';
 import {
   completeness,
+  fieldsKey,
   type LegacySignal,
   outranks,
   PRICE_COLUMNS,
@@ -37,7 +38,7 @@ export interface Winner {
 export type Disposition = 'inserted' | 'replaced' | 'unchanged' | 'matched_ingested' | 'duplicate';
 
 /** What this run has already decided per identity (a dry run writes nothing, so it must remember). */
-export type RunMemory = Map<string, { rank: Rank; matched: boolean }>;
+export type RunMemory = Map<string, { rank: Rank; fields: string; matched: boolean }>;
 
 export interface SignalPlan {
   dispositions: Disposition[];
@@ -76,6 +77,8 @@ function storedRank(stored: StoredLegacySignal): Rank {
   return { stampMs: stored.updatedAt.getTime(), completeness: completeness(stored.prices) };
 }
 
+const winnerFields = (w: Winner) => fieldsKey(w.signal.asset, w.signal.signalType, w.signal.prices);
+
 /** `stored` is indexed like `winners`. */
 export function planSignals(
   winners: Winner[],
@@ -91,8 +94,11 @@ export function planSignals(
     if (prior?.matched) disposition = 'duplicate';
     else if (row?.kind === 'matched') disposition = 'matched_ingested';
     else if (row || prior) {
-      const theirs = row ? storedRank(row) : (prior as { rank: Rank }).rank;
-      if (outranks(rank, theirs)) {
+      const theirs = row
+        ? { rank: storedRank(row), fields: fieldsKey(row.asset, row.signalType, row.prices) }
+        : (prior as { rank: Rank; fields: string });
+      // A later row that says the same (a plain re-ingestion) changes nothing worth an event.
+      if (outranks(rank, theirs.rank) && winnerFields(winner) !== theirs.fields) {
         disposition = 'replaced';
         plan.replaces.push({ winner, stored: row ?? null });
       } else disposition = prior ? 'duplicate' : 'unchanged';
@@ -110,9 +116,11 @@ export function remember(memory: RunMemory, winners: Winner[], plan: SignalPlan)
   winners.forEach((winner, i) => {
     const d = plan.dispositions[i];
     const { identity, rank } = winner.signal;
-    if (d === 'matched_ingested') memory.set(identity, { rank, matched: true });
-    else if (d === 'inserted' || d === 'replaced' || !memory.has(identity))
-      memory.set(identity, { rank, matched: false });
+    const fields = winnerFields(winner);
+    if (d === 'matched_ingested') memory.set(identity, { rank, fields, matched: true });
+    else if (d === 'inserted' || d === 'replaced' || !memory.has(identity)) {
+      memory.set(identity, { rank, fields, matched: false });
+    }
   });
 }
 

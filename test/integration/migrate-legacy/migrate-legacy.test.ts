@@ -95,7 +95,11 @@ describe('the data set', () => {
   });
 
   it('a run copies every signal with its created event and accounts for every legacy row', async () => {
+    const legacyState =
+      "SELECT md5(string_agg(s::text, ',' ORDER BY s.id)) AS n FROM tp_capital.tp_capital_signals s";
+    const before = (await legacy.client.query(legacyState)).rows[0]?.n;
     first = await migrate(legacy.url, dedicated.db.url, { batchSize: 4 });
+    expect((await legacy.client.query(legacyState)).rows[0]?.n, 'the legacy is only read').toBe(before);
     expect(first.ok, first.problems.join('\n')).toBe(true);
     expectFullAccounting(first);
     // Batches of 4: the corrected re-ingestion of signal 2 comes three batches after it and replaces it.
@@ -217,7 +221,8 @@ describe('the data set', () => {
         signal_id: null,
       },
     ]);
-    expect(first.messages.copy).toMatchObject({ inserted: 5, linkedToSignals: 2, withPhotos: 1 });
+    // Pages of 4 in (channel_id, message_id, original_timestamp) order, the duplicate pair kept together.
+    expect(first.messages.copy).toMatchObject({ inserted: 5, linkedToSignals: 2, withPhotos: 1, batches: 2 });
     const cursors = await dedicated.sql.query(
       'SELECT channel_id, cursor FROM metrics.ingest_cursor ORDER BY 1',
     );
