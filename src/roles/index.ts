@@ -7,14 +7,18 @@ import { migrateCommand } from './migrate.js';
 import { migrateLegacyCommand } from './migrate-legacy.js';
 import { parseCommand } from './parse.js';
 import { reprocessCommand } from './reprocess.js';
+import { startCommand } from './start.js';
+import { statusCommand } from './status.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: commands differ in their option schemas
 export const commands: Command<any>[] = [
+  startCommand,
+  statusCommand,
+  ingestCommand,
   apiCommand,
-  parseCommand,
+  gatewaySimCommand,
   migrateCommand,
   migrateLegacyCommand,
-  gatewaySimCommand,
-  ingestCommand,
   reprocessCommand,
+  parseCommand,
 ];

@@ -10,10 +10,6 @@ import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import closeWithGrace from 'close-with-grace';
 import { z } from 'zod';
-import { createMemoryBus } from '../bus/memory-bus.js';
-import { createRedisBus } from '../bus/redis-bus.js';
-import { createRedisConnections, type RedisConnections } from '../bus/redis-connections.js';
-import type { SignalBus } from '../bus/signal-bus.js';
 import { type Config, loadConfig } from '../config.js';
 import { pgErrorCode } from '../errors.js';
 import { createGatewayPorts, createIngester, type Ingester } from '../ingest/index.js';
@@ -22,6 +18,7 @@ import { createMetrics, type Metrics } from '../metrics.js';
 import { parseMessage } from '../parser/index.js';
 import { createDb, createIngestRepository, createLeaseRepository } from '../store/index.js';
 import { type CommandIo, defineCommand, EXIT_OK, UsageError } from './command.js';
+import { type BusParts, openBusParts } from './shared-parts.js';
 
 const HELP = `Usage: tp-capital ingest [options]
 
@@ -95,17 +92,6 @@ export interface RunningIngest {
   close(): Promise<void>;
 }
 
-function openRedis(config: Config, log: Logger): RedisConnections | null {
-  if (!config.REDIS_URL && !config.REDIS_SENTINELS) return null;
-  return createRedisConnections({
-    ...(config.REDIS_URL ? { url: config.REDIS_URL } : {}),
-    ...(config.REDIS_SENTINELS ? { sentinels: config.REDIS_SENTINELS } : {}),
-    sentinelMaster: config.REDIS_SENTINEL_MASTER,
-    keyPrefix: config.REDIS_KEY_PREFIX,
-    log,
-  });
-}
-
 function serveMetrics(port: number, metrics: Metrics, ingester: Ingester, log: Logger): Promise<Server> {
   const server = createServer((request, response) => {
     if (request.url === '/metrics') {
@@ -137,8 +123,10 @@ export async function startIngest(
   config: Config,
   options: IngestRoleOptions,
   log: Logger,
+  /** What `start` shares with the in-process API; closed by `start`, not here. */
+  shared?: { metrics: Metrics; parts: BusParts },
 ): Promise<RunningIngest> {
-  const metrics = createMetrics();
+  const metrics = shared?.metrics ?? createMetrics();
   const channelId = config.TP_CAPITAL_SIGNALS_CHANNEL_ID;
   const db = createDb(
     {
@@ -163,9 +151,8 @@ export async function startIngest(
     // Unreachable now: the ingester holds and retries by itself (DESIGN.md "Degrade, don't die").
     log.warn({ err: error }, 'database not reachable at startup; the ingester will keep trying');
   }
-  const redis = openRedis(config, log);
-  if (redis) await redis.waitUntilReady(2000);
-  const bus: SignalBus = redis ? createRedisBus(redis, { log }) : createMemoryBus({ log });
+  const parts = shared?.parts ?? (await openBusParts(config, log));
+  const bus = parts.bus;
   const gateway = createGatewayPorts({ ...config, gatewayUrl: options.gatewayUrl }, log, metrics);
   const ingester = createIngester({
     config,
@@ -186,7 +173,7 @@ export async function startIngest(
   const address = server?.address();
   const metricsUrl = address && typeof address === 'object' ? `http://127.0.0.1:${address.port}` : null;
   log.info(
-    { gateway: options.gatewayUrl, channelId, metricsUrl, bus: redis ? 'redis' : 'memory' },
+    { gateway: options.gatewayUrl, channelId, metricsUrl, bus: parts.redis ? 'redis' : 'memory' },
     'ingest started',
   );
   return {
@@ -197,8 +184,7 @@ export async function startIngest(
       await ingester.stop();
       gateway.close();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-      await bus.close();
-      await redis?.close();
+      if (!shared) await parts.close();
       await db.close();
     },
   };
