@@ -89,7 +89,7 @@ describe('usage', () => {
     }
   });
 
-  it('a legacy database that cannot be used, or a dedicated one without the schema: exit 2', async () => {
+  it('a legacy database that cannot be used, or a dedicated one without the schema: exit 2 (unreachable: 1)', async () => {
     const unreachable = io({ ...quiet, DATABASE_URL: dedicated.url });
     expect(
       await main(
@@ -106,6 +106,15 @@ describe('usage', () => {
     const noDedicated = io(quiet);
     expect(await main(['migrate-legacy', '--from', legacy.url], noDedicated.io)).toBe(2);
     expect(noDedicated.err()).toContain('set DATABASE_URL or pass --database-url');
+
+    const down = io(quiet);
+    expect(
+      await main(
+        ['migrate-legacy', '--from', legacy.url, '--database-url', 'postgres://postgres@127.0.0.1:1/x'],
+        down.io,
+      ),
+    ).toBe(1);
+    expect(down.err()).toContain('cannot reach the dedicated database');
 
     const notMigrated = io(quiet);
     expect(
