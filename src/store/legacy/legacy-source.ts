@@ -144,8 +144,9 @@ export async function openLegacySource(options: {
     await client.connect();
     await client.query(
       `SET default_transaction_read_only = on; SET statement_timeout = ${Math.floor(options.statementTimeoutMs)};
-       SET TimeZone = 'UTC'; BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`,
+       SET TimeZone = 'UTC'`,
     );
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   } catch (error) {
     await client.end().catch(() => undefined);
     throw new LegacySourceError('unreachable', (error as Error).message, { cause: error });

@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PARSER_VERSION } from '../../../src/domain/parse-result.js';
-import type { LegacyMigrationReport } from '../../../src/store/legacy/index.js';
+import { type LegacyMigrationReport, openLegacySource } from '../../../src/store/legacy/index.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-database.js';
 import { dataset } from './dataset.js';
 import { contents, count, migrate, sqlClient } from './harness.js';
@@ -280,6 +280,31 @@ describe('the data set', () => {
     expectFullAccounting(rest);
     expect(stopped.signals.copy.inserted + rest.signals.copy.inserted).toBe(10);
     expect(await contents(resumed.sql)).toEqual(await contents(dedicated.sql));
+  });
+});
+
+describe('the legacy connection', () => {
+  it('reads from one snapshot: rows the legacy writes meanwhile are the next run'\''s', async () => {
+    const legacy = await legacyWith();
+    const source = await openLegacySource({
+      url: legacy.url,
+      schema: 'tp_capital',
+      connectTimeoutMs: 5000,
+      statementTimeoutMs: 5000,
+    });
+    try {
+      const before = await source.count(source.layout.signals, null);
+      await insertSignals(legacy.client, [data.signals[0]!]);
+      expect(await source.count(source.layout.signals, null)).toBe(before);
+      const page = await source.page(source.layout.signals, null, 1000);
+      expect(page).toHaveLength(before);
+    } finally {
+      await source.close();
+    }
+    const { rows } = await legacy.client.query<{ n: string }>(
+      'SELECT count(*) AS n FROM tp_capital.tp_capital_signals',
+    );
+    expect(Number(rows[0]?.n)).toBe(data.expect.rows + 1);
   });
 });
 
