@@ -284,7 +284,7 @@ describe('the data set', () => {
 });
 
 describe('the legacy connection', () => {
-  it('reads from one snapshot: rows the legacy writes meanwhile are the next run'\''s', async () => {
+  it('reads from one snapshot: rows the legacy writes meanwhile wait for the next run', async () => {
     const legacy = await legacyWith();
     const source = await openLegacySource({
       url: legacy.url,
