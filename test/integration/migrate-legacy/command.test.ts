@@ -150,6 +150,26 @@ describe('a run', () => {
     expect(again.signals.copy).toMatchObject({ inserted: 0, unchanged: 10 });
   });
 
+  it('on a terminal the progress is one line per phase, rewritten in place', async () => {
+    const run = io({ ...quiet, DATABASE_URL: dedicated.url });
+    Object.assign(run.io.stderr, { isTTY: true });
+    expect(
+      await main(['migrate-legacy', '--from', legacy.url, '--dry-run', '--batch-size', '5'], run.io),
+    ).toBe(0);
+    const lines = run
+      .err()
+      .split('\n')
+      .filter((l) => l !== '');
+    expect(lines.map((l) => l.split(':')[0]?.replace('\r', ''))).toEqual([
+      'copy signals',
+      'copy messages',
+      'verify signals',
+      'verify messages',
+    ]);
+    expect(lines[0]).toContain('\rcopy signals: 5/24 rows (20%), 1 batch(es)\u001b[K');
+    expect(lines[0]?.endsWith('\rcopy signals: 24/24 rows (100%), 5 batch(es)\u001b[K')).toBe(true);
+  });
+
   it('an unexplained difference exits 1 and names it', async () => {
     const sql = new (await import('pg')).default.Client({ connectionString: dedicated.url });
     await sql.connect();
