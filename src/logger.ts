@@ -32,6 +32,8 @@ export function createLogger(options: {
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     options.destination ??
-      pino.destination(options.file ? { dest: options.file, mkdir: true, sync: false } : { dest: 1, sync: false }),
+      pino.destination(
+        options.file ? { dest: options.file, mkdir: true, sync: false } : { dest: 1, sync: false },
+      ),
   );
 }

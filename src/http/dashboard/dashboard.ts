@@ -187,7 +187,8 @@ async function load(): Promise<boolean> {
   $('count').textContent = `${rows.size} sinais`;
   // The list reflects every event up to X-Latest-Seq: resume the stream right after it.
   const latest = Number(response.headers.get('x-latest-seq'));
-  const newest = Number.isSafeInteger(latest) && latest > 0 ? latest : body.data.reduce((m, s) => Math.max(m, s.seq), 0);
+  const newest =
+    Number.isSafeInteger(latest) && latest > 0 ? latest : body.data.reduce((m, s) => Math.max(m, s.seq), 0);
   lastEventId = newest > 0 ? newest : null;
   return true;
 }
