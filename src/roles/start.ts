@@ -11,7 +11,7 @@ import closeWithGrace from 'close-with-grace';
 import { z } from 'zod';
 import { type Config, loadConfig } from '../config.js';
 import type { IngestStatus } from '../domain/ingest-status.js';
-import { createLogger, type Logger } from '../logger.js';
+import { createLogger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
 import { createGatewaySim, type GatewaySim } from '../sim/gateway-sim.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../store/embedded-postgres.js';
