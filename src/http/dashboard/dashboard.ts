@@ -28,7 +28,10 @@ interface StreamEvent {
   signal: Signal;
 }
 interface Ready {
-  checks?: { gateway?: { mode?: string | null; breaker?: string | null } };
+  checks?: {
+    gateway?: { mode?: string | null; breaker?: string | null };
+    ingester?: { role?: string | null };
+  };
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -89,7 +92,7 @@ function render(signal: Signal, row: HTMLTableRowElement): void {
   row.dataset.signalId = String(signal.id);
   row.dataset.asset = signal.asset;
   row.dataset.status = signal.status;
-  cell(row, 'Hora', timeFormat.format(new Date(signal.ts)));
+  cell(row, 'Hora', timeFormat.format(new Date(signal.ts)), 'time');
   const asset = cell(row, 'Ativo', signal.asset, 'asset');
   if (signal.side === 'sell') {
     const side = document.createElement('span');
@@ -97,18 +100,19 @@ function render(signal: Signal, row: HTMLTableRowElement): void {
     side.textContent = 'venda';
     asset.append(side);
   }
-  cell(row, 'Tipo', signal.signal_type);
+  cell(row, 'Tipo', signal.signal_type, 'type');
   const range =
     signal.buy_min === signal.buy_max
       ? price(signal.buy_min)
       : `${price(signal.buy_min)} – ${price(signal.buy_max)}`;
-  cell(row, 'Compra', range);
+  // A sell signal's range is its entry too: the column says "Entrada", the sell side is marked on the asset.
+  cell(row, 'Entrada', range, 'entry');
   const targets = signal.targets.map((t) => price(t.price));
   if (signal.target_final !== null && !signal.targets.some((t) => t.price === signal.target_final)) {
     targets.push(`${price(signal.target_final)} (final)`);
   }
-  cell(row, 'Alvos', targets.join(' · ') || '—');
-  cell(row, 'Stop', price(signal.stop));
+  cell(row, 'Alvos', targets.join(' · ') || '—', 'targets');
+  cell(row, 'Stop', price(signal.stop), 'stop');
   const status = cell(row, 'Status', '', 'status');
   const badge = document.createElement('span');
   badge.className = 'badge';
@@ -159,6 +163,9 @@ function flash(row: HTMLTableRowElement, className: string): void {
   row.classList.remove(className);
   void row.offsetWidth; // restart the animation
   row.classList.add(className);
+  // Drop the class once the flash is over: a cell left with a finished animation is painted on its
+  // own layer in Chromium, which misplaces its collapsed border by a pixel.
+  row.addEventListener('animationend', () => row.classList.remove(className), { once: true });
 }
 
 function setConnection(state: 'live' | 'connecting' | 'offline'): void {
@@ -230,8 +237,17 @@ async function refreshGateway(): Promise<void> {
   try {
     const ready = (await (await api('/ready')).json()) as Ready;
     const gateway = ready.checks?.gateway;
-    el.dataset.state = gateway?.mode ?? 'unknown';
-    el.textContent = `gateway: ${gateway?.mode ?? '—'} · breaker ${gateway?.breaker ?? '—'}`;
+    const role = ready.checks?.ingester?.role ?? null;
+    if (gateway?.mode) {
+      el.dataset.state = gateway.mode;
+      el.textContent = `gateway: ${gateway.mode} · breaker ${gateway.breaker ?? '—'}`;
+    } else {
+      // An API running apart from the ingester sees only the lease (mode and breaker live in the
+      // ingester's process): say whether an ingester is at work rather than show two dashes.
+      el.dataset.state = role === 'active' ? 'active' : role === 'standby' ? 'polling' : 'down';
+      el.textContent =
+        role === 'active' ? 'ingester ativo' : role === 'standby' ? 'ingester em espera' : 'ingester parado';
+    }
   } catch {
     el.dataset.state = 'down';
     el.textContent = 'API indisponível';
