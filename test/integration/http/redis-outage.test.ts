@@ -106,6 +106,10 @@ it('keeps REST on PostgreSQL while Redis is down and backfills SSE clients when 
     what: 'the backfill after Redis returns',
     timeoutMs: 15_000,
   });
+  // The ingester's own connection reconnects on its own schedule; live publishing resumes with it.
+  await pollUntil(() => ingesterConns.status().master.status === 'ready', {
+    what: 'the ingester back on Redis',
+  });
   for (let i = 0; i < 3; i++)
     committed.push(...(await commit(world, ingesterBus, [signalItem(`BACK${i}`)])).map((e) => e.seq));
   await pollUntil(() => clients.every((c) => c.events.length >= committed.length), { what: 'live again' });
