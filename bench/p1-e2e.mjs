@@ -9,7 +9,7 @@ import { newSignalPost } from './lib/signals.mjs';
 import { scrape, startIngester } from './lib/stack.mjs';
 import { nowMs, sleep, summary } from './lib/stats.mjs';
 
-let base = Math.floor(Date.now() / 1000) * 1000;
+const base = Math.floor(Date.now() / 1000) * 1000;
 
 async function emit(sim) {
   const post = newSignalPost(base);
@@ -95,7 +95,9 @@ export async function measurePoll({ sim, pool, env, samples, pollIntervalMs }) {
     }
     const result = await waitDelivered(pool, sent, pool.connected, pollIntervalMs * 2 + 5000);
     // Per message: the first client's receipt (the ingest path is what differs; fan-out is measured by push).
-    const firsts = sent.map(({ id, emittedAt }) => Math.min(...(result.collected.times.get(id) ?? [Infinity])) - emittedAt);
+    const firsts = sent.map(
+      ({ id, emittedAt }) => Math.min(...(result.collected.times.get(id) ?? [Infinity])) - emittedAt,
+    );
     await pool.collect(true);
     return {
       ...summary(result.latencies),

@@ -4,8 +4,9 @@
  * of 100 — the ingester's write path, one transaction per batch — against a raw multi-row INSERT of the
  * same inbox rows (read back afterwards) into a copy of the inbox table, also 100 rows per statement.
  */
-import { createDemoFeed } from '../dist/sim/demo-feed.js';
+
 import { parseMessage } from '../dist/parser/index.js';
+import { createDemoFeed } from '../dist/sim/demo-feed.js';
 import { createDb, createIngestRepository } from '../dist/store/index.js';
 import { createBenchDatabase } from './lib/db.mjs';
 import { nowMs, round } from './lib/stats.mjs';
@@ -55,10 +56,14 @@ async function rawInsert(db, rows) {
       const chunk = rows.slice(i, i + BATCH);
       const values = [];
       const tuples = chunk.map((row, r) => {
-        for (const column of COLUMNS) values.push(column === 'warnings' ? JSON.stringify(row[column]) : row[column]);
+        for (const column of COLUMNS)
+          values.push(column === 'warnings' ? JSON.stringify(row[column]) : row[column]);
         return `(${COLUMNS.map((_, c) => `$${r * COLUMNS.length + c + 1}`).join(',')})`;
       });
-      await client.query(`INSERT INTO public.bench_raw (${COLUMNS.join(',')}) VALUES ${tuples.join(',')}`, values);
+      await client.query(
+        `INSERT INTO public.bench_raw (${COLUMNS.join(',')}) VALUES ${tuples.join(',')}`,
+        values,
+      );
     }
     return (rows.length / (nowMs() - start)) * 1000;
   } finally {
@@ -69,7 +74,13 @@ async function rawInsert(db, rows) {
 export async function measureIngest({ count, log }) {
   const database = await createBenchDatabase('ingest', log);
   const db = createDb(
-    { url: database.url, poolMax: 4, statementTimeoutMs: 60_000, connectTimeoutMs: 5000, applicationName: 'bench-p2' },
+    {
+      url: database.url,
+      poolMax: 4,
+      statementTimeoutMs: 60_000,
+      connectTimeoutMs: 5000,
+      applicationName: 'bench-p2',
+    },
     log,
   );
   try {
@@ -83,11 +94,16 @@ export async function measureIngest({ count, log }) {
     let outcomes = 0;
     for (let i = 0; i < posts.length; i += BATCH) {
       const items = posts.slice(i, i + BATCH).map((p, j) => toItem(p, i + j));
-      const report = await repo.applyBatch(items, { channelId: CHANNEL, cursor: String(1_000_000 + i + items.length) });
+      const report = await repo.applyBatch(items, {
+        channelId: CHANNEL,
+        cursor: String(1_000_000 + i + items.length),
+      });
       outcomes += report.items.length;
     }
     const ingestRate = (count / (nowMs() - start)) * 1000;
-    const { rows } = await db.pool.query(`SELECT ${COLUMNS.join(',')} FROM forwarded_messages.messages ORDER BY id`);
+    const { rows } = await db.pool.query(
+      `SELECT ${COLUMNS.join(',')} FROM forwarded_messages.messages ORDER BY id`,
+    );
     const rawRate = await rawInsert(db, rows);
     return {
       ingest_msgs_per_s: Math.round(ingestRate),

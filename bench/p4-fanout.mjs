@@ -5,9 +5,10 @@
  * must receive every one: latency per delivery from the sim's emission, the time for each event to reach
  * the LAST client, and lost = expected deliveries − received ones.
  */
-import { openSsePool } from './lib/sse-pool.mjs';
-import { newSignalPost } from './lib/signals.mjs';
+
 import { rssKiB } from './lib/procs.mjs';
+import { newSignalPost } from './lib/signals.mjs';
+import { openSsePool } from './lib/sse-pool.mjs';
 import { round, sleep, summary } from './lib/stats.mjs';
 
 const base = Math.floor(Date.now() / 1000) * 1000 + 500_000;

@@ -47,7 +47,10 @@ export async function measureCache({ sim, api, dashboards, durationS, pollMs = 1
       signals += 1;
     }
   };
-  await Promise.all([feed(), ...Array.from({ length: dashboards }, (_, i) => dashboard((i * pollMs) / dashboards))]);
+  await Promise.all([
+    feed(),
+    ...Array.from({ length: dashboards }, (_, i) => dashboard((i * pollMs) / dashboards)),
+  ]);
   const after = await counters(api);
   const hit = after.hit - before.hit;
   const miss = after.miss - before.miss;

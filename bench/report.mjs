@@ -10,7 +10,8 @@ export function verdicts(s) {
     P1: s.e2e_push_ms.p50 <= 5 && s.e2e_push_ms.p99 <= 25 && s.e2e_poll_ms.p50 / s.e2e_push_ms.p50 >= 100,
     P2: s.ingest_msgs_per_s >= 10_000 && s.ingest_msgs_per_s >= 0.5 * s.raw_insert_rows_per_s,
     P3: s.rest_cached_rps >= 0.7 * s.hello_rps && s.rest_cached_p99_ms <= 10 && s.rest_db_rps >= 2000,
-    P4: s.sse_clients >= 10_000 && s.sse_fanout_p99_ms <= 100 && s.sse_kb_per_client <= 16 && s.sse_lost === 0,
+    P4:
+      s.sse_clients >= 10_000 && s.sse_fanout_p99_ms <= 100 && s.sse_kb_per_client <= 16 && s.sse_lost === 0,
     P5: s.startup_ms <= 1000,
     P6: s.cache_hit_ratio >= 0.95,
   };
@@ -55,7 +56,13 @@ export function writeResults({ mode, summary, details, notes, startedAt, duratio
       '10,000 clients, p99 ≤ 100 ms, ≤ 16 KiB/client, 0 lost',
       yes(v.P4),
     ],
-    ['P5 startup (`tp-capital api`)', `${s.startup_ms} ms (median of ${d.p5.runs.length}: ${d.p5.runs.join(', ')})`, '—', '≤ 1,000 ms', yes(v.P5)],
+    [
+      'P5 startup (`tp-capital api`)',
+      `${s.startup_ms} ms (median of ${d.p5.runs.length}: ${d.p5.runs.join(', ')})`,
+      '—',
+      '≤ 1,000 ms',
+      yes(v.P5),
+    ],
     [
       'P6 cache hit ratio',
       `${s.cache_hit_ratio} (${d.p6.hits} hits / ${d.p6.misses} misses, ${d.p6.polls_per_signal} polls per new signal)`,

@@ -6,12 +6,12 @@
  */
 import { cpus } from 'node:os';
 import { createLogger } from '../dist/logger.js';
-import { limitsNotes } from './limits.mjs';
 import { createBenchDatabase } from './lib/db.mjs';
 import { killAll, rssKiB } from './lib/procs.mjs';
 import { openSsePool } from './lib/sse-pool.mjs';
 import { baseEnv, startApiHost, startIngester, startSim } from './lib/stack.mjs';
 import { round, sleep } from './lib/stats.mjs';
+import { limitsNotes } from './limits.mjs';
 import { measurePoll, measurePush } from './p1-e2e.mjs';
 import { measureIngest } from './p2-ingest.mjs';
 import { measureRest } from './p3-rest.mjs';
@@ -22,8 +22,30 @@ import { measureCache } from './p6-cache.mjs';
 const quick = process.argv.includes('--quick');
 const mode = quick ? 'quick' : 'full';
 const plan = quick
-  ? { p1Clients: 200, p1Seconds: 5, pollSamples: 3, p2Count: 10_000, p3Seconds: 3, p4Clients: 2000, p4Procs: 2, p4Events: 20, p5Runs: 3, p6Seconds: 6 }
-  : { p1Clients: 1000, p1Seconds: 20, pollSamples: 8, p2Count: 50_000, p3Seconds: 10, p4Clients: 10_000, p4Procs: 4, p4Events: 50, p5Runs: 5, p6Seconds: 30 };
+  ? {
+      p1Clients: 200,
+      p1Seconds: 5,
+      pollSamples: 3,
+      p2Count: 10_000,
+      p3Seconds: 3,
+      p4Clients: 2000,
+      p4Procs: 2,
+      p4Events: 20,
+      p5Runs: 3,
+      p6Seconds: 6,
+    }
+  : {
+      p1Clients: 1000,
+      p1Seconds: 20,
+      pollSamples: 8,
+      p2Count: 50_000,
+      p3Seconds: 10,
+      p4Clients: 10_000,
+      p4Procs: 4,
+      p4Events: 50,
+      p5Runs: 5,
+      p6Seconds: 30,
+    };
 
 const log = createLogger({ level: 'warn', name: 'bench' });
 const say = (text) => process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(1)}s] ${text}\n`);
@@ -32,7 +54,10 @@ const startedAt = new Date(t0).toISOString();
 const cleanups = [];
 
 async function main() {
-  const details = { machine: `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`, plan };
+  const details = {
+    machine: `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`,
+    plan,
+  };
 
   say(`P2 ingest burst: ${plan.p2Count} messages`);
   details.p2 = await measureIngest({ count: plan.p2Count, log });
@@ -54,7 +79,8 @@ async function main() {
 
   say(`P1 push: ${plan.p1Clients} SSE clients, 100 msg/s for ${plan.p1Seconds} s`);
   const pool = await openSsePool(`${api.url}/signals/stream`, plan.p1Clients, 2);
-  if (pool.connected !== plan.p1Clients) say(`P1: only ${pool.connected} of ${plan.p1Clients} clients connected`);
+  if (pool.connected !== plan.p1Clients)
+    say(`P1: only ${pool.connected} of ${plan.p1Clients} clients connected`);
   const push = await measurePush({ sim, pool, rate: 100, durationS: plan.p1Seconds });
   say(`P1 push ${JSON.stringify(push)}`);
   details.p7 = {
@@ -82,7 +108,13 @@ async function main() {
 
   await sleep(500);
   say(`P4 fan-out: ${plan.p4Clients} clients over ${plan.p4Procs} processes`);
-  details.p4 = await measureFanout({ sim, api, clients: plan.p4Clients, processes: plan.p4Procs, events: plan.p4Events });
+  details.p4 = await measureFanout({
+    sim,
+    api,
+    clients: plan.p4Clients,
+    processes: plan.p4Procs,
+    events: plan.p4Events,
+  });
   say(`P4 ${JSON.stringify(details.p4)}`);
 
   const summary = {

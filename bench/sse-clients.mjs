@@ -41,9 +41,9 @@ function openClient(url) {
             continue;
           }
           seen.add(id);
-          let list = times.get(id);
-          if (!list) times.set(id, (list = []));
-          list.push(at);
+          const list = times.get(id);
+          if (list) list.push(at);
+          else times.set(id, [at]);
         }
       });
       res.on('close', () => {

@@ -19,12 +19,21 @@ function request(proc, message, answer) {
 
 export async function openSsePool(url, total, processes) {
   const procs = Array.from({ length: processes }, () =>
-    spawnNode(resolve(ROOT, 'bench/sse-clients.mjs'), [], {}, { ipc: true, nodeArgs: ['--max-old-space-size=512'] }),
+    spawnNode(
+      resolve(ROOT, 'bench/sse-clients.mjs'),
+      [],
+      {},
+      { ipc: true, nodeArgs: ['--max-old-space-size=512'] },
+    ),
   );
   const per = Math.ceil(total / processes);
   const answers = await Promise.all(
     procs.map((proc, i) =>
-      request(proc, { type: 'connect', url, count: Math.min(per, total - i * per), concurrency: 50 }, 'connected'),
+      request(
+        proc,
+        { type: 'connect', url, count: Math.min(per, total - i * per), concurrency: 50 },
+        'connected',
+      ),
     ),
   );
   const connected = answers.reduce((sum, a) => sum + a.ok, 0);
@@ -34,7 +43,9 @@ export async function openSsePool(url, total, processes) {
     failed,
     /** Receive times by message_id over every client, plus duplicates and closed streams. */
     async collect(reset = true) {
-      const parts = await Promise.all(procs.map((proc) => request(proc, { type: 'collect', reset }, 'collected')));
+      const parts = await Promise.all(
+        procs.map((proc) => request(proc, { type: 'collect', reset }, 'collected')),
+      );
       const times = new Map();
       let dupes = 0;
       let closed = 0;

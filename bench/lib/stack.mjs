@@ -56,7 +56,14 @@ export async function startIngester(env, gatewayUrl, extraEnv = {}) {
   const metricsPort = await freePort();
   const proc = spawnRole(
     'ingest',
-    ['--gateway-url', gatewayUrl, '--metrics-port', String(metricsPort), '--holder-id', `bench-${Date.now()}`],
+    [
+      '--gateway-url',
+      gatewayUrl,
+      '--metrics-port',
+      String(metricsPort),
+      '--holder-id',
+      `bench-${Date.now()}`,
+    ],
     { ...env, ...extraEnv },
   );
   const metricsUrl = `http://127.0.0.1:${metricsPort}`;

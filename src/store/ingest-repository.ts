@@ -27,6 +27,14 @@ export interface IngestRepository {
   getCursor(channelId: string): Promise<string | null>;
 }
 
+/**
+ * Every statement of the batch looks up at most a batch's worth of keys that arrive as JSON, whose row
+ * count the planner cannot see (it assumes 100): left alone it hashes whole tables (the inbox, the
+ * signals) once they hold a few thousand rows, so a batch got slower as the tables grew. Keyed index
+ * lookups are the right plan at any table size; this keeps them, for this transaction only.
+ */
+const INDEX_LOOKUPS = 'SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off';
+
 type Parsed = Extract<Entry, { type: 'parsed' }>;
 
 function updateGroups(parsed: Parsed[]): CandidateGroup[] {
@@ -64,7 +72,7 @@ export function createIngestRepository(db: Db, options: { statementTimeoutMs: nu
     async applyBatch(items, cursor) {
       const entries = items.map(toEntry);
       if (entries.length === 0 && cursor === null) return { items: [], events: [] };
-      const prelude = `SELECT pg_advisory_xact_lock(${INGEST_LOCK_KEY}), now() AS now`;
+      const prelude = `${INDEX_LOOKUPS}; SELECT pg_advisory_xact_lock(${INGEST_LOCK_KEY}), now() AS now`;
       return withTransaction(db.pool, { statementTimeoutMs, prelude }, async (tx, first) => {
         const now = first?.now instanceof Date ? first.now : new Date();
         // Messages that may touch a signal: any parsed one, unless it turns out to be a redelivery.
