@@ -48,4 +48,5 @@ it('R1: 50 stream drops during 10,000 messages lose and double nothing', async (
   expect(result.details.expectedVersions).toBeGreaterThan(TOTAL - 100);
   expect(result.lost).toBe(0);
   expect(result.duplicated).toBe(0);
+  expect(result.wrong).toBe(0);
 });
