@@ -18,7 +18,7 @@ function usage(): string {
 
 export async function main(
   argv: string[],
-  io: CommandIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env },
+  io: CommandIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {

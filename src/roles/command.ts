@@ -9,8 +9,8 @@ export interface CommandIo {
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
-  /** The environment handed to loadConfig(); process.env in production, a literal in tests. */
-  env: NodeJS.ProcessEnv;
+  /** The environment handed to loadConfig(): a literal in tests; absent, loadConfig reads process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
