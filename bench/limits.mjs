@@ -15,7 +15,7 @@ export function limitsNotes(mode, plan, d) {
 - P1: one process each for gateway-sim, the ingester (\`tp-capital ingest\`) and the API (bench/api-host.mjs = \`startApi\` + a hello route); SSE clients in 2 child processes. Latency = the client's receipt − the sim's \`emittedAt\` (both performance.timeOrigin + now(), comparable across processes), over every (message, client) delivery. Poll: the sim fails every stream request, the ingester (breaker reset 1 h) polls every 5 s; samples are spread over the poll cycle.
 - P2: in-process: the demo feed's mixed posts, parsed and committed by \`applyBatch\` in batches of 100 (parse time included); the raw baseline re-inserts the resulting inbox rows with 100-row parameterised INSERTs into a LIKE copy of the inbox table (same indexes).
 - P3: autocannon, 100 connections, from the bench process; the uncached run adds a unique far-future \`to\` bound per request (same 50 rows, always a cache miss → PostgreSQL).
-- P4: RSS per client = (API VmRSS after connecting + 3 s idle − before) / clients; p99 over every delivery (sim emission → client), "to all" = emission → last client.
+- P4: on a fresh API process (started for P4, 2 s idle): RSS per client = (VmRSS after connecting + 3 s idle − before) / clients; p99 over every delivery (sim emission → client), "to all" = emission → last client.
 - P5: spawn of \`tp-capital api\` → first 200 on /health, existing migrated DB, Redis on. \`start\` (embedded PostgreSQL) is not measured.
 - P6: 100 dashboards every 150 ms + 1 new signal per 600 ms (400 polls per signal, as 100 dashboards/15 s vs 1 signal/min), hit ratio from the API's \`tp_capital_cache_requests_total\` deltas.
 - P7: VmRSS of the ingester after the P1 push burst and of the API with the P1 clients connected.
@@ -25,4 +25,63 @@ ${LIMITS}
 `;
 }
 
-export const LIMITS = `(filled in after profiling)`;
+/**
+ * What limits each figure: from profiles taken next to this bench (node --cpu-prof of the API under
+ * autocannon, per-statement timings and EXPLAIN ANALYZE of the ingest transaction), not from this run.
+ */
+export const LIMITS = `Profiled on this machine on 2026-12-03 with \`node --cpu-prof\` (API under autocannon), per-statement
+timings of the ingest transaction (pg Client.query wrapped) and EXPLAIN (ANALYZE, BUFFERS). The machine is
+2 cores shared with other sessions' test runs (load average 3–4 during these runs): absolute numbers move
+run to run, the same-run ratios less so.
+
+- **P1 push** — the commit, not the fan-out. With ONE client at 20 msg/s the push p50 is already ~13 ms, and
+  the API's own \`tp_capital_pipeline_latency_seconds\` (gateway receipt → SSE write) averages ~13 ms. One
+  \`applyBatch\` of a single new signal takes ~6.5 ms (median, in-process): 5 round trips — BEGIN + SET LOCAL +
+  advisory lock 0.55 ms, load 1.1 ms, id/seq allocation 0.45 ms, write 1.4 ms, COMMIT (WAL flush) 0.9 ms — plus
+  pool checkout and JS; then Redis PUBLISH → subscriber → broadcast. At 100 msg/s the 2 client processes and the
+  SSE writes compete for the same 2 cores, which is what stretches p95/p99. p50 ≤ 5 ms would need fewer round
+  trips per commit: fold BEGIN/lock into the load and COMMIT into the write (simple-protocol statements with
+  escaped literals — a change to store/transaction.ts, outside this lane), saving ~2 of 5 round trips. Publishing
+  before COMMIT is not an option (zero loss). The poll baseline's percentiles depend on where the samples fall
+  in the 5 s cycle (few samples in quick mode).
+- **P2 ingest** — per 100-message batch ~11–14 ms of database time: load ~2.5–3.5 ms, write ~4–6 ms (inserting
+  into three indexed tables, jsonb event payloads), COMMIT ~1–2 ms, allocation ~0.5–1.5 ms, BEGIN ~0.5–0.9 ms,
+  plus ~2 ms of JS (parse + plan + JSON). The raw baseline is one round trip into one table per 100 rows.
+  **Fixed in this lane:** the batch statements join JSON key lists whose size the planner cannot see (it assumes
+  100 rows); once the inbox held a few thousand rows it hashed the WHOLE inbox (versions lookup) and the whole
+  signals table (own signals, the UPDATE of changed signals) on every batch — the batch cost grew with the
+  table. The ingest transaction now runs with \`SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off\`
+  (src/store/ingest-repository.ts), so every lookup is a keyed index scan at any table size: ~4.2k → ~7k msg/s
+  on 10,000 messages (and no decay with size). What is left: 5 round trips and the index maintenance of three
+  tables per batch. Next steps: fold BEGIN and COMMIT into the load/write round trips (store/transaction.ts),
+  prepared statements (the write plans in ~0.3–3 ms each time; blocked by PgBouncer transaction mode unless
+  \`max_prepared_statements\` is set), and larger batches under burst (see the 500-message figure in latest.json:
+  the per-batch cost amortises).
+- **P3 REST (src/http, suggestions only)** — cached path profile: the shared rate limiter's Redis INCR per request
+  (\`@fastify/rate-limit\` RedisStore → ioredis write) is ~21 % of the API's CPU (writeUtf8String self time is
+  that write syscall) and a round trip of latency on every cached hit; the response writev ~13 %; helmet ~5 %
+  (parseDirectives/dashify per request); GC ~9 %. Suggestions: (1) rate-limit locally (in-memory store, limit / N
+  replicas) or with a local token bucket synced to Redis in batches — or exempt cached \`GET /signals\` hits;
+  (2) precompute the static security headers once and set them with one \`reply.headers(obj)\`; drop the
+  browser-document headers (CSP, COOP, CORP, Origin-Agent-Cluster, X-Download-Options, X-DNS-Prefetch-Control,
+  X-Permitted-Cross-Domain-Policies, X-XSS-Protection) on JSON routes; (3) the body is ~30 KB for 50 signals vs
+  17 bytes of hello — the ratio can never reach 1. Uncached path: ~3.5 ms of API CPU per request — pg row parsing
+  (parseDate, parseRow), \`rowToView\`, JSON.stringify and GC (15 %), a read-only transaction (BEGIN/query/COMMIT =
+  3 round trips), and a 30 KB Redis SET per miss. Suggestion: build the page in PostgreSQL
+  (\`SELECT json_build_object('data', coalesce(json_agg(...), '[]'), ...)\` with timestamps formatted in SQL) so the
+  API passes one text through, and a single statement instead of a transaction.
+- **P4 SSE fan-out** — delivery latency = the P1 commit path + N synchronous socket writes per event (syscall-
+  bound, as the API owner found) + the client processes, which run on the same 2 cores and parse every frame.
+  RSS per idle client is within target.
+- **P5 startup** — module loading/compilation (compileSourceTextModule, wrapSafe) and the PostgreSQL/Redis
+  connections; close to 1 s under load. A bundled build (one file) or a V8 compile cache
+  (\`module.enableCompileCache()\`, Node ≥ 22) would cut the load time.
+- **P6 cache hit ratio (src/http, suggestion)** — misses are counted per request, before the single-flight:
+  when a new signal changes the latest seq, every concurrent request for the new key counts a \`miss\` while only
+  ONE database read happens (\`inFlight\` in http/signals-list.ts). At ~600 polls/s a read takes tens of ms, so
+  ~25 requests per new signal count as misses. Count the requests that join an in-flight read as hits (or as a
+  separate \`coalesced\` result): the ratio would then be ~1 − 1/400 ≈ 0.997. The bench's dashboards also reach
+  ~350 polls per new signal rather than 400 (the load generator shares the 2 cores).
+- **P7 memory** — not profiled; the ingester's RSS (~130 MB after the burst) is near its 150 MB bound and is worth
+  a heap snapshot (the whole CLI and its dependencies load at start); the API's RSS grows ~11 KiB per SSE client.
+`;

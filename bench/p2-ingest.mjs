@@ -12,7 +12,6 @@ import { createBenchDatabase } from './lib/db.mjs';
 import { nowMs, round } from './lib/stats.mjs';
 
 const CHANNEL = '-1001649127710';
-const BATCH = 100;
 
 function toItem(post, index) {
   const content = post.text ?? post.caption;
@@ -45,7 +44,7 @@ const COLUMNS = [
   'signal_id',
 ];
 
-async function rawInsert(db, rows) {
+async function rawInsert(db, rows, BATCH) {
   await db.pool.query(
     'CREATE TABLE public.bench_raw (LIKE forwarded_messages.messages INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)',
   );
@@ -71,7 +70,8 @@ async function rawInsert(db, rows) {
   }
 }
 
-export async function measureIngest({ count, log }) {
+export async function measureIngest({ count, log, batch = 100 }) {
+  const BATCH = batch;
   const database = await createBenchDatabase('ingest', log);
   const db = createDb(
     {
@@ -104,12 +104,13 @@ export async function measureIngest({ count, log }) {
     const { rows } = await db.pool.query(
       `SELECT ${COLUMNS.join(',')} FROM forwarded_messages.messages ORDER BY id`,
     );
-    const rawRate = await rawInsert(db, rows);
+    const rawRate = await rawInsert(db, rows, BATCH);
     return {
       ingest_msgs_per_s: Math.round(ingestRate),
       raw_insert_rows_per_s: Math.round(rawRate),
       ratio: round(ingestRate / rawRate, 3),
       messages: count,
+      batch: BATCH,
       committed: outcomes,
       inbox_rows: rows.length,
       kinds,

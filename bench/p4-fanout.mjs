@@ -1,6 +1,6 @@
 /**
  * P4: SSE fan-out on one API process. `clients` real SSE connections spread over a few client processes;
- * RSS per idle client = the API process's RSS delta (connected and idle vs before) / clients; then
+ * RSS per idle client = the RSS delta of a fresh API process (connected and idle vs before, idle) / clients; then
  * `events` new signals at 5/s go through the whole path (sim → ingester → Redis → API) and every client
  * must receive every one: latency per delivery from the sim's emission, the time for each event to reach
  * the LAST client, and lost = expected deliveries − received ones.
@@ -21,6 +21,12 @@ export async function measureFanout({ sim, api, clients, processes, events }) {
   try {
     await sleep(3000);
     const rssIdle = rssKiB(api.proc.child.pid);
+    // Warm-up (a fresh process: the first broadcasts pay for JIT), not counted.
+    for (let i = 0; i < 3; i++) {
+      await sim.control.inject(newSignalPost(base));
+      await sleep(200);
+    }
+    await sleep(500);
     await pool.collect(true);
     const sent = [];
     for (let i = 0; i < events; i++) {
