@@ -12,6 +12,8 @@ export function verdicts(s) {
     P3: s.rest_cached_rps >= 0.7 * s.hello_rps && s.rest_cached_p99_ms <= 10 && s.rest_db_rps >= 2000,
     P4:
       s.sse_clients >= 10_000 && s.sse_fanout_p99_ms <= 100 && s.sse_kb_per_client <= 16 && s.sse_lost === 0,
+    /** P4 at the scale this run used (quick: fewer clients), the other three conditions only. */
+    P4_at_scale: s.sse_fanout_p99_ms <= 100 && s.sse_kb_per_client <= 16 && s.sse_lost === 0,
     P5: s.startup_ms <= 1000,
     P6: s.cache_hit_ratio >= 0.95,
   };
@@ -54,7 +56,9 @@ export function writeResults({ mode, summary, details, notes, startedAt, duratio
       `${s.sse_clients} clients, delivery p99 ${s.sse_fanout_p99_ms} ms (to-all max ${d.p4.to_all_ms.max} ms), ${s.sse_kb_per_client} KiB RSS/idle client, ${s.sse_lost} lost`,
       '—',
       '10,000 clients, p99 ≤ 100 ms, ≤ 16 KiB/client, 0 lost',
-      yes(v.P4),
+      s.sse_clients >= 10_000
+        ? yes(v.P4)
+        : `${yes(v.P4)} (${s.sse_clients} clients: below 10,000 by design in quick mode; the other conditions ${v.P4_at_scale ? 'met' : 'missed'} at this scale)`,
     ],
     [
       'P5 startup (`tp-capital api`)',
