@@ -31,12 +31,10 @@ function deliveries(sent, collected, clients) {
 
 async function waitDelivered(pool, sent, clients, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const collected = await pool.collect(false);
-    const result = deliveries(sent, collected, clients);
-    if (result.lost <= 0 || Date.now() > deadline) return { ...result, collected };
-    await sleep(250);
-  }
+  const ids = sent.map((s) => s.id);
+  while ((await pool.count(ids)) < sent.length * clients && Date.now() < deadline) await sleep(250);
+  const collected = await pool.collect(false);
+  return { ...deliveries(sent, collected, clients), collected };
 }
 
 export async function measurePush({ sim, pool, rate, durationS }) {

@@ -36,14 +36,11 @@ export async function measureFanout({ sim, api, clients, processes, events }) {
       await sleep(200);
     }
     const expected = sent.length * pool.connected;
-    let collected;
-    let received = 0;
+    const ids = sent.map((s) => s.id);
     const deadline = Date.now() + 15_000;
-    do {
-      await sleep(300);
-      collected = await pool.collect(false);
-      received = sent.reduce((sum, s) => sum + (collected.times.get(s.id)?.length ?? 0), 0);
-    } while (received < expected && Date.now() < deadline);
+    while ((await pool.count(ids)) < expected && Date.now() < deadline) await sleep(300);
+    const collected = await pool.collect(false);
+    const received = sent.reduce((sum, s) => sum + (collected.times.get(s.id)?.length ?? 0), 0);
     const latencies = [];
     const toAll = [];
     for (const { id, emittedAt } of sent) {

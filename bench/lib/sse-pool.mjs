@@ -13,6 +13,10 @@ function request(proc, message, answer) {
     const onExit = (code) => reject(new Error(`sse client process exited (${code}):\n${proc.tail()}`));
     proc.child.on('message', onMessage);
     proc.child.once('exit', onExit);
+    if (!proc.child.connected) {
+      onExit(proc.child.exitCode);
+      return;
+    }
     proc.child.send(message);
   });
 }
@@ -26,6 +30,8 @@ export async function openSsePool(url, total, processes) {
       { ipc: true, nodeArgs: ['--max-old-space-size=512'] },
     ),
   );
+  // A dead child is reported by the next request; an 'error' event must not crash the bench.
+  for (const proc of procs) proc.child.on('error', () => undefined);
   const per = Math.ceil(total / processes);
   const answers = await Promise.all(
     procs.map((proc, i) =>
@@ -41,6 +47,11 @@ export async function openSsePool(url, total, processes) {
   return {
     connected,
     failed,
+    /** How many deliveries of these message ids the clients have received so far. */
+    async count(ids) {
+      const parts = await Promise.all(procs.map((proc) => request(proc, { type: 'count', ids }, 'counted')));
+      return parts.reduce((sum, part) => sum + part.received, 0);
+    },
     /** Receive times by message_id over every client, plus duplicates and closed streams. */
     async collect(reset = true) {
       const parts = await Promise.all(
