@@ -62,6 +62,7 @@ const filterShape = {
     z
       .string()
       .max(64, 'must be at most 64 characters')
+      .regex(/^[^\0]*$/, 'must not contain a NUL character') // PostgreSQL text cannot hold one: was a 500
       .meta({ description: 'Exact signal_type, e.g. "Swing Trade"' }),
   ),
   asset: text(
@@ -97,6 +98,7 @@ export const signalsQuerySchema = z
       z
         .string()
         .max(200, 'must be at most 200 characters')
+        .regex(/^[^\0]*$/, 'must not contain a NUL character') // PostgreSQL text cannot hold one: was a 500
         .meta({ description: 'Case-insensitive substring of asset or raw_message' }),
     ),
     from: text(instant),
