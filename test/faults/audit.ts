@@ -4,9 +4,10 @@
  * row per change, in feed order, computed by the reference model from the feed alone) → every SSE
  * client (every event exactly once, in seq order). Prints the scenario's table row.
  */
-import type { PartialMessageInput } from '../../src/sim/sim-message.js';
+
 import { createDemoFeed } from '../../src/sim/demo-feed.js';
 import type { EmittedEntry } from '../../src/sim/sim-control.js';
+import type { PartialMessageInput } from '../../src/sim/sim-message.js';
 import { createReferenceModel } from '../integration/ingest/reference-model.js';
 import type { Stack } from './harness.js';
 import { sleep, waitFor } from './processes.js';
@@ -26,9 +27,11 @@ export function demoChunks(seed: number) {
     Array.from({ length: n }, () => {
       const { kind, ...post } = demo.next();
       const at = new Date(gatewayClock()).toISOString();
-      return (kind === 'edit' || kind === 'delete'
-        ? { ...post, updatedAt: at }
-        : { ...post, createdAt: at, updatedAt: at }) as PartialMessageInput;
+      return (
+        kind === 'edit' || kind === 'delete'
+          ? { ...post, updatedAt: at }
+          : { ...post, createdAt: at, updatedAt: at }
+      ) as PartialMessageInput;
     });
 }
 
@@ -58,7 +61,11 @@ export async function probeDelivered(
 ): Promise<number> {
   const probe = probePost();
   await stack.sim.inject(probe);
-  await waitFor('the probe at every SSE client', () => clients.every((c) => c.has(probe.messageId)), timeoutMs);
+  await waitFor(
+    'the probe at every SSE client',
+    () => clients.every((c) => c.has(probe.messageId)),
+    timeoutMs,
+  );
   return (Date.now() - since) / 1000;
 }
 
@@ -108,7 +115,9 @@ export async function audit(
     const m = entry.message;
     if (!m) continue;
     model.apply({ event: entry.event, ...m });
-    expectedVersions.add(JSON.stringify([m.messageId, m.telegramDate, kindOf(entry.event), m.text ?? m.caption]));
+    expectedVersions.add(
+      JSON.stringify([m.messageId, m.telegramDate, kindOf(entry.event), m.text ?? m.caption]),
+    );
   }
   const { facts } = stack;
   await waitFor(
@@ -119,23 +128,36 @@ export async function audit(
     settleMs,
     200,
   ).catch(() => undefined);
-  const [inbox, signals, events] = await Promise.all([facts.inbox(), facts.signals(), facts.eventsByMessage()]);
+  const [inbox, signals, events] = await Promise.all([
+    facts.inbox(),
+    facts.signals(),
+    facts.eventsByMessage(),
+  ]);
   const logSeqs = events.map((e) => e.seq);
   const last = logSeqs.at(-1) ?? 0;
-  await waitFor('every SSE client to reach the last seq', () => clients.every((c) => c.maxSeq() >= last), settleMs, 100).catch(
-    () => undefined,
-  );
+  await waitFor(
+    'every SSE client to reach the last seq',
+    () => clients.every((c) => c.maxSeq() >= last),
+    settleMs,
+    100,
+  ).catch(() => undefined);
   await sleep(300); // anything doubled after the last event shows up now
 
-  const stored = new Set(inbox.map((r) => JSON.stringify([r.messageId, iso(r.telegramDate), r.kind, r.content])));
+  const stored = new Set(
+    inbox.map((r) => JSON.stringify([r.messageId, iso(r.telegramDate), r.kind, r.content])),
+  );
   const inboxLost = [...expectedVersions].filter((v) => !stored.has(v)).length;
   const inboxDup = inbox.length - stored.size + [...stored].filter((v) => !expectedVersions.has(v)).length;
   // A version stored with its content but under another kind (e.g. an edit kept as `message`).
   const lostKeys = new Set(
-    [...expectedVersions].filter((v) => !stored.has(v)).map((v) => JSON.stringify((JSON.parse(v) as unknown[]).filter((_, i) => i !== 2))),
+    [...expectedVersions]
+      .filter((v) => !stored.has(v))
+      .map((v) => JSON.stringify((JSON.parse(v) as unknown[]).filter((_, i) => i !== 2))),
   );
   const misrecorded = [...stored].filter(
-    (v) => !expectedVersions.has(v) && lostKeys.has(JSON.stringify((JSON.parse(v) as unknown[]).filter((_, i) => i !== 2))),
+    (v) =>
+      !expectedVersions.has(v) &&
+      lostKeys.has(JSON.stringify((JSON.parse(v) as unknown[]).filter((_, i) => i !== 2))),
   ).length;
   if (inboxLost + inboxDup > 0) {
     // What went wrong, for the log: a few lost versions and a few unexpected or doubled rows.
@@ -144,14 +166,38 @@ export async function audit(
       const v = JSON.stringify([r.messageId, iso(r.telegramDate), r.kind, r.content]);
       seen.set(v, (seen.get(v) ?? 0) + 1);
     }
-    console.log('  lost versions:', [...expectedVersions].filter((v) => !stored.has(v)).slice(0, 3).map((v) => v.slice(0, 160)));
+    console.log(
+      '  lost versions:',
+      [...expectedVersions]
+        .filter((v) => !stored.has(v))
+        .slice(0, 3)
+        .map((v) => v.slice(0, 160)),
+    );
     const firstLost = [...expectedVersions].find((v) => !stored.has(v));
     if (firstLost) {
       const id = (JSON.parse(firstLost) as string[])[0];
-      console.log(`  emitted for ${id}:`, JSON.stringify(emitted.filter((e) => e.message?.messageId === id).map((e) => ({ event: e.event, ...e.message, text: e.message?.text?.slice(0, 40) }))));
-      console.log(`  inbox for ${id}:`, JSON.stringify(inbox.filter((r) => r.messageId === id).map((r) => ({ ...r, content: r.content?.slice(0, 40) }))));
+      console.log(
+        `  emitted for ${id}:`,
+        JSON.stringify(
+          emitted
+            .filter((e) => e.message?.messageId === id)
+            .map((e) => ({ event: e.event, ...e.message, text: e.message?.text?.slice(0, 40) })),
+        ),
+      );
+      console.log(
+        `  inbox for ${id}:`,
+        JSON.stringify(
+          inbox.filter((r) => r.messageId === id).map((r) => ({ ...r, content: r.content?.slice(0, 40) })),
+        ),
+      );
     }
-    console.log('  doubled/unexpected:', [...seen].filter(([v, n]) => n > 1 || !expectedVersions.has(v)).slice(0, 3).map(([v, n]) => `${n}× ${v.slice(0, 160)}`));
+    console.log(
+      '  doubled/unexpected:',
+      [...seen]
+        .filter(([v, n]) => n > 1 || !expectedVersions.has(v))
+        .slice(0, 3)
+        .map(([v, n]) => `${n}× ${v.slice(0, 160)}`),
+    );
   }
 
   const bySignal = new Map(model.signals().map((s) => [`${s.messageId}|${s.telegramDate}`, s]));
@@ -163,7 +209,13 @@ export async function audit(
     const want = bySignal.get(key);
     if (want && (want.status !== s.status || want.asset !== s.asset || want.rawMessage !== s.rawMessage)) {
       if (wrongState === 0)
-        console.log('  wrong final state:', JSON.stringify({ stored: { ...s, rawMessage: s.rawMessage.slice(0, 60) }, expected: { ...want, rawMessage: want.rawMessage.slice(0, 60), fingerprint: undefined } }));
+        console.log(
+          '  wrong final state:',
+          JSON.stringify({
+            stored: { ...s, rawMessage: s.rawMessage.slice(0, 60) },
+            expected: { ...want, rawMessage: want.rawMessage.slice(0, 60), fingerprint: undefined },
+          }),
+        );
       wrongState++;
     }
   }
@@ -233,11 +285,19 @@ export const HEADER =
 export function printRow(
   id: string,
   fault: string,
-  row: { emitted: number | string; stored: number | string; delivered: number | string; lost: number; duplicated: number },
+  row: {
+    emitted: number | string;
+    stored: number | string;
+    delivered: number | string;
+    lost: number;
+    duplicated: number;
+  },
   recoverS: number | string,
   details: Record<string, unknown> = {},
 ): void {
   const r = typeof recoverS === 'number' ? recoverS.toFixed(2) : recoverS;
-  console.log(`| ${id} | ${fault} | ${row.emitted} | ${row.stored} | ${row.delivered} | ${row.lost} | ${row.duplicated} | ${r} |`);
+  console.log(
+    `| ${id} | ${fault} | ${row.emitted} | ${row.stored} | ${row.delivered} | ${row.lost} | ${row.duplicated} | ${r} |`,
+  );
   console.log(`  ${id} details: ${JSON.stringify(details)}`);
 }

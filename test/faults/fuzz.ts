@@ -26,6 +26,7 @@ const INJECTIONS = [
   "'; DROP TABLE signals.tp_capital_signals; --",
   "' OR '1'='1",
   '<script>alert(1)</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the log4shell probe, literally
   '${jndi:ldap://x/a}',
   '../../../../etc/passwd',
   '%00%0d%0aSet-Cookie: a=b',
@@ -41,7 +42,15 @@ function randomString(r: Rng, max: number): string {
   return s;
 }
 
-const BAD_DATES = ['2025-13-45T99:99:99Z', '', 'not a date', '0000-00-00', '9999999-01-01T00:00:00Z', 'NaN', '2025-11-03'];
+const BAD_DATES = [
+  '2025-13-45T99:99:99Z',
+  '',
+  'not a date',
+  '0000-00-00',
+  '9999999-01-01T00:00:00Z',
+  'NaN',
+  '2025-11-03',
+];
 
 export const GATEWAY_FUZZ_KINDS = [
   'random-bytes',
@@ -59,7 +68,12 @@ export const GATEWAY_FUZZ_KINDS = [
 /** The i-th fuzzed gateway event (ids unique per i, so no two attributable ones are one version). */
 export function gatewayFuzz(r: Rng, i: number, channelId: string): { kind: string; input: RawEventInput } {
   // Heavy cases are rare: a few 1 MB texts and deep documents in the whole run.
-  const kind = i % 5000 === 7 ? 'huge-text' : i % 5000 === 11 ? 'deep-json' : r.pick(GATEWAY_FUZZ_KINDS.slice(0, 7).concat('garbage-text'));
+  const kind =
+    i % 5000 === 7
+      ? 'huge-text'
+      : i % 5000 === 11
+        ? 'deep-json'
+        : r.pick(GATEWAY_FUZZ_KINDS.slice(0, 7).concat('garbage-text'));
   const base = {
     id: `fz-${i}`,
     channelId,
@@ -76,7 +90,20 @@ export function gatewayFuzz(r: Rng, i: number, channelId: string): { kind: strin
     case 'wrong-types':
       return {
         kind,
-        input: { data: { ...base, ...r.pick([{ messageId: 12345 }, { messageId: { a: 1 } }, { text: 42 }, { text: ['a'] }, { channelId: null }, { telegramDate: 17 }, { messageId: '' }]) } },
+        input: {
+          data: {
+            ...base,
+            ...r.pick([
+              { messageId: 12345 },
+              { messageId: { a: 1 } },
+              { text: 42 },
+              { text: ['a'] },
+              { channelId: null },
+              { telegramDate: 17 },
+              { messageId: '' },
+            ]),
+          },
+        },
       };
     case 'invalid-date':
       return { kind, input: { data: { ...base, telegramDate: r.pick(BAD_DATES) } } };
@@ -88,13 +115,22 @@ export function gatewayFuzz(r: Rng, i: number, channelId: string): { kind: strin
       return { kind, input: { data: r.pick([withoutId, withoutDate, { text: base.text }]) } };
     }
     case 'unknown-event':
-      return { kind, input: { event: r.pick(['message.exploded', 'MESSAGE', 'x'.repeat(300), 'message\u0000']), data: base } };
+      return {
+        kind,
+        input: {
+          event: r.pick(['message.exploded', 'MESSAGE', 'x'.repeat(300), 'message\u0000']),
+          data: base,
+        },
+      };
     case 'deep-json':
       return { kind, input: { data: `${'['.repeat(100_000)}${']'.repeat(100_000)}` } };
     case 'huge-text':
       return { kind, input: { data: { ...base, text: 'A'.repeat(1 << 20) } } };
     default:
-      return { kind: 'garbage-text', input: { data: { ...base, text: `${randomString(r, 80)} ${INJECTIONS[r.int(INJECTIONS.length)]}` } } };
+      return {
+        kind: 'garbage-text',
+        input: { data: { ...base, text: `${randomString(r, 80)} ${INJECTIONS[r.int(INJECTIONS.length)]}` } },
+      };
   }
 }
 
@@ -104,27 +140,97 @@ function percentEncode(s: string): string {
 }
 
 /** The i-th fuzzed API request: path + query, headers, method. */
-export function apiFuzz(r: Rng, i: number, auth: Record<string, string>): { path: string; headers: Record<string, string>; method: string; body?: string } {
-  const junk = () => percentEncode(r.pick([...INJECTIONS, randomString(r, 30), '-1', '0', '1e309', 'NaN', '99999999999999999999', '', ' ', '%', 'null']));
-  const param = r.pick(['limit', 'channel', 'type', 'asset', 'status', 'search', 'from', 'to', 'before', 'lastEventId', 'unknown']);
+export function apiFuzz(
+  r: Rng,
+  i: number,
+  auth: Record<string, string>,
+): { path: string; headers: Record<string, string>; method: string; body?: string } {
+  const junk = () =>
+    percentEncode(
+      r.pick([
+        ...INJECTIONS,
+        randomString(r, 30),
+        '-1',
+        '0',
+        '1e309',
+        'NaN',
+        '99999999999999999999',
+        '',
+        ' ',
+        '%',
+        'null',
+      ]),
+    );
+  const param = r.pick([
+    'limit',
+    'channel',
+    'type',
+    'asset',
+    'status',
+    'search',
+    'from',
+    'to',
+    'before',
+    'lastEventId',
+    'unknown',
+  ]);
   const headers = r.next() < 0.9 ? { ...auth } : {};
   switch (i % 8) {
     case 0:
       return { method: 'GET', path: `/signals?${param}=${junk()}`, headers };
     case 1:
-      return { method: 'GET', path: `/signals?before=${percentEncode(r.pick(['abc', 'eyJ9', '....', Buffer.from(randomString(r, 40)).toString('base64url'), 'MTIz', '%%%']))}`, headers };
+      return {
+        method: 'GET',
+        path: `/signals?before=${percentEncode(r.pick(['abc', 'eyJ9', '....', Buffer.from(randomString(r, 40)).toString('base64url'), 'MTIz', '%%%']))}`,
+        headers,
+      };
     case 2:
       return { method: 'GET', path: `/signals/${junk()}`, headers };
     case 3:
       // Huge headers: one large value, or many of them.
-      return { method: 'GET', path: '/signals?limit=1', headers: { ...headers, [r.pick(['x-huge', 'cookie', 'x-correlation-id'])]: 'h'.repeat(r.pick([8 * 1024, 20 * 1024, 70 * 1024])) } };
+      return {
+        method: 'GET',
+        path: '/signals?limit=1',
+        headers: {
+          ...headers,
+          [r.pick(['x-huge', 'cookie', 'x-correlation-id'])]: 'h'.repeat(
+            r.pick([8 * 1024, 20 * 1024, 70 * 1024]),
+          ),
+        },
+      };
     case 4:
-      return { method: 'GET', path: `/signals?limit=${r.pick(['0', '1001', '-5', '1.5', 'abc', '100000000000'])}&from=${junk()}&to=${junk()}`, headers };
+      return {
+        method: 'GET',
+        path: `/signals?limit=${r.pick(['0', '1001', '-5', '1.5', 'abc', '100000000000'])}&from=${junk()}&to=${junk()}`,
+        headers,
+      };
     case 5:
-      return { method: 'POST', path: '/auth/session', headers: { ...headers, 'content-type': r.pick(['application/json', 'text/plain', 'application/x-www-form-urlencoded']) }, body: r.pick(['{"apiKey":', '[]', 'null', JSON.stringify({ apiKey: INJECTIONS[r.int(INJECTIONS.length)] }), 'x'.repeat(100 * 1024)]) };
+      return {
+        method: 'POST',
+        path: '/auth/session',
+        headers: {
+          ...headers,
+          'content-type': r.pick(['application/json', 'text/plain', 'application/x-www-form-urlencoded']),
+        },
+        body: r.pick([
+          '{"apiKey":',
+          '[]',
+          'null',
+          JSON.stringify({ apiKey: INJECTIONS[r.int(INJECTIONS.length)] }),
+          'x'.repeat(100 * 1024),
+        ]),
+      };
     case 6:
-      return { method: r.pick(['PUT', 'DELETE', 'PATCH', 'OPTIONS']), path: r.pick(['/signals', '/signals/1', '/metrics', '/__proto__', `/${junk()}`]), headers };
+      return {
+        method: r.pick(['PUT', 'DELETE', 'PATCH', 'OPTIONS']),
+        path: r.pick(['/signals', '/signals/1', '/metrics', '/__proto__', `/${junk()}`]),
+        headers,
+      };
     default:
-      return { method: 'GET', path: `/signals?${param}=${junk()}&${param}=${junk()}&status=${junk()}`, headers: { ...headers, 'last-event-id': junk() } };
+      return {
+        method: 'GET',
+        path: `/signals?${param}=${junk()}&${param}=${junk()}&status=${junk()}`,
+        headers: { ...headers, 'last-event-id': junk() },
+      };
   }
 }

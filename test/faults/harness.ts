@@ -4,9 +4,9 @@
  * free ports. Everything a scenario needs to drive the feed and inject faults hangs off the Stack.
  */
 import { createSimControlClient, type SimControlClient } from '../../src/sim/control-client.js';
-import { dbFacts, type DbFacts } from '../integration/ingest/harness.js';
 import { cleanupPrefix, freePort, randomPrefix, redisUrl } from '../helpers/redis.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+import { type DbFacts, dbFacts } from '../integration/ingest/harness.js';
 import { httpStatus, type RoleProcess, spawnRole, waitFor } from './processes.js';
 
 export const CHANNEL = '-1001649127710';
@@ -150,7 +150,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     all: () => [simProcess, ...stack.ingesters.map((i) => i.process), ...stack.apis.map((a) => a.process)],
     async close() {
-      await Promise.all([...stack.ingesters.map((i) => i.process), ...stack.apis.map((a) => a.process)].map((p) => p.stop(5000)));
+      await Promise.all(
+        [...stack.ingesters.map((i) => i.process), ...stack.apis.map((a) => a.process)].map((p) =>
+          p.stop(5000),
+        ),
+      );
       await simProcess.stop(3000);
       await stack.facts.close().catch(() => undefined);
       if (redis && 'url' in redis) await cleanupPrefix(redis.url, prefix).catch(() => undefined);
@@ -163,7 +167,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 /** A metric's value summed over the series whose labels match, from a Prometheus text page. */
-export async function scrape(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+export async function scrape(
+  url: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
   const text = await response.text();
   let sum = 0;

@@ -26,7 +26,11 @@ afterAll(async () => {
 
 it('R1: 50 stream drops during 10,000 messages lose and double nothing', async () => {
   const ingest = stack.ingesters[0]!;
-  const opens = () => scrape(`${ingest.metricsUrl}/metrics`, 'tp_capital_gateway_requests_total', { kind: 'stream', outcome: 'ok' });
+  const opens = () =>
+    scrape(`${ingest.metricsUrl}/metrics`, 'tp_capital_gateway_requests_total', {
+      kind: 'stream',
+      outcome: 'ok',
+    });
   await waitFor('the ingester to stream', async () => (await opens()) > 0);
   await probeDelivered(stack, clients);
   const next = demoChunks(101);

@@ -27,7 +27,8 @@ afterAll(async () => {
 
 it('R2: 35 s of 500s: breaker opens, polling takes over, the stream resumes, nothing lost', async () => {
   const metrics = `${stack.ingesters[0]!.metricsUrl}/metrics`;
-  const m = (name: string, labels: Record<string, string> = {}) => scrape(metrics, `tp_capital_${name}`, labels);
+  const m = (name: string, labels: Record<string, string> = {}) =>
+    scrape(metrics, `tp_capital_${name}`, labels);
   await probeDelivered(stack, clients);
   const next = demoChunks(202);
   let feeding = true;
@@ -42,7 +43,14 @@ it('R2: 35 s of 500s: breaker opens, polling takes over, the stream resumes, not
   await stack.sim.failNext(1_000_000, 'stream');
   await stack.sim.dropStreams();
   const started = Date.now();
-  const openedAfter = await waitFor('the breaker to open', async () => ((await m('gateway_breaker_transitions_total', { to: 'open' })) > 0 ? (Date.now() - started) / 1000 : undefined), FAULT_MS);
+  const openedAfter = await waitFor(
+    'the breaker to open',
+    async () =>
+      (await m('gateway_breaker_transitions_total', { to: 'open' })) > 0
+        ? (Date.now() - started) / 1000
+        : undefined,
+    FAULT_MS,
+  );
   const modes = new Set<number>();
   while (Date.now() - started < FAULT_MS) {
     modes.add(await m('ingest_mode'));
@@ -51,8 +59,15 @@ it('R2: 35 s of 500s: breaker opens, polling takes over, the stream resumes, not
   const polls = (await m('gateway_requests_total', { kind: 'poll', outcome: 'ok' })) - polls0;
   await stack.sim.clearFaults();
   const cleared = Date.now();
-  const closedAfter = await waitFor('the breaker to close and the stream to resume', async () =>
-    (await m('gateway_breaker_transitions_total', { to: 'closed' })) > 0 && (await m('ingest_mode')) === 1 ? (Date.now() - cleared) / 1000 : undefined, 60_000, 200);
+  const closedAfter = await waitFor(
+    'the breaker to close and the stream to resume',
+    async () =>
+      (await m('gateway_breaker_transitions_total', { to: 'closed' })) > 0 && (await m('ingest_mode')) === 1
+        ? (Date.now() - cleared) / 1000
+        : undefined,
+    60_000,
+    200,
+  );
   await sleep(2000);
   feeding = false;
   await feed;

@@ -56,7 +56,10 @@ it('R3: stalled streams: the watchdog reconnects within its limit, nothing lost'
   const result = await audit(stack, clients);
   const slowest = Math.max(...reconnects);
   console.log(HEADER);
-  printRow('R3', `stream stalled ${STALLS}× (watchdog ${WATCHDOG_S} s)`, result, slowest, { ...result.details, reconnectsS: reconnects });
+  printRow('R3', `stream stalled ${STALLS}× (watchdog ${WATCHDOG_S} s)`, result, slowest, {
+    ...result.details,
+    reconnectsS: reconnects,
+  });
   // The limit: the watchdog, plus the first reconnect's backoff (at most a second here).
   expect(slowest).toBeLessThan(WATCHDOG_S + 2);
   expect(result.lost).toBe(0);

@@ -58,7 +58,12 @@ it('R4: PostgreSQL stopped for 30 s mid-feed: the ingester holds, /ready 503 the
   const sentDuringOutage = sent;
   await pgServer.start();
   const back = Date.now();
-  const readyAgain = await waitFor('/ready 200', async () => ((await httpStatus(`${api.url}/ready`)) === 200 ? (Date.now() - back) / 1000 : undefined), 60_000, 200);
+  const readyAgain = await waitFor(
+    '/ready 200',
+    async () => ((await httpStatus(`${api.url}/ready`)) === 200 ? (Date.now() - back) / 1000 : undefined),
+    60_000,
+    200,
+  );
   await sleep(3000);
   feeding = false;
   await feed;

@@ -55,7 +55,10 @@ it('R5: Redis stopped for 30 s: REST answers from PostgreSQL, SSE gets every eve
   const recover = await probeDelivered(stack, clients, back, 60_000);
   const result = await audit(stack, clients);
   console.log(HEADER);
-  printRow('R5', `Redis stopped ${OUTAGE_MS / 1000} s mid-feed`, result, recover, { ...result.details, restDuringOutage: rest });
+  printRow('R5', `Redis stopped ${OUTAGE_MS / 1000} s mid-feed`, result, recover, {
+    ...result.details,
+    restDuringOutage: rest,
+  });
   expect(Object.keys(rest)).toEqual(['200']);
   expect(result.lost).toBe(0);
   expect(result.duplicated).toBe(0);

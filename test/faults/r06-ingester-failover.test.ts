@@ -28,7 +28,9 @@ afterAll(async () => {
 it('R6: kill -9 of the active ingester mid-feed: the standby takes over within 15 s, nothing lost or doubled', async () => {
   const active = await waitFor('one ingester to be active', async () => {
     const roles = await Promise.all(stack.ingesters.map(ingestRole));
-    return roles.filter((r) => r === 'active').length === 1 ? stack.ingesters[roles.indexOf('active')] : undefined;
+    return roles.filter((r) => r === 'active').length === 1
+      ? stack.ingesters[roles.indexOf('active')]
+      : undefined;
   });
   const standby = stack.ingesters.find((i) => i !== active)!;
   expect(await ingestRole(standby)).toBe('standby');
@@ -43,12 +45,21 @@ it('R6: kill -9 of the active ingester mid-feed: the standby takes over within 1
       await sleep(25);
     }
   })();
-  await waitFor('a third of the feed committed', async () => (await stack.facts.count('forwarded_messages.messages')) >= TOTAL / 3, 60_000);
+  await waitFor(
+    'a third of the feed committed',
+    async () => (await stack.facts.count('forwarded_messages.messages')) >= TOTAL / 3,
+    60_000,
+  );
   active!.process.child.kill('SIGKILL');
   const killed = Date.now();
   const code = await active!.process.exited;
   const sentAtKill = sent;
-  await waitFor('the standby to take the lease', async () => (await ingestRole(standby)) === 'active', 30_000, 100);
+  await waitFor(
+    'the standby to take the lease',
+    async () => (await ingestRole(standby)) === 'active',
+    30_000,
+    100,
+  );
   const takeover = (Date.now() - killed) / 1000;
   await feed;
   const endToEnd = await probeDelivered(stack, clients, killed);

@@ -7,15 +7,15 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { audit, demoChunks, HEADER, printRow, probeDelivered } from './audit.js';
-import { AUTH, type Stack, startStack } from './harness.js';
-import { sleep, waitFor } from './processes.js';
 import {
   startSentinel,
   startThrowawayRedis,
   type ThrowawayRedis,
   type ThrowawaySentinel,
 } from '../helpers/redis.js';
+import { audit, demoChunks, HEADER, printRow, probeDelivered } from './audit.js';
+import { AUTH, type Stack, startStack } from './harness.js';
+import { sleep, waitFor } from './processes.js';
 import { type AuditClient, openAuditClients } from './sse-audit.js';
 
 const TOTAL = 3000;
@@ -33,8 +33,15 @@ beforeAll(async () => {
   master = await startThrowawayRedis();
   replica = await startThrowawayRedis({ replicaOf: `127.0.0.1:${master.port}` });
   onReplica = new Redis(replica.url, { maxRetriesPerRequest: 1 });
-  await waitFor('the replica to sync', async () => /master_link_status:up/.test(await onReplica.info('replication')));
-  sentinel = await startSentinel({ masterPort: master.port, quorum: 1, downAfterMs: 1000, failoverTimeoutMs: 3000 });
+  await waitFor('the replica to sync', async () =>
+    /master_link_status:up/.test(await onReplica.info('replication')),
+  );
+  sentinel = await startSentinel({
+    masterPort: master.port,
+    quorum: 1,
+    downAfterMs: 1000,
+    failoverTimeoutMs: 3000,
+  });
   stack = await startStack({ redis: { sentinels: sentinel.address, master: sentinel.masterName } });
   subscriber = new Redis(replica.url);
   clients = await openAuditClients(stack.apis[0]!.url, AUTH, 3);
@@ -51,7 +58,8 @@ afterAll(async () => {
 
 async function keyCount(redis: Redis, prefix: string): Promise<number> {
   let n = 0;
-  for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 })) n += (keys as string[]).length;
+  for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 }))
+    n += (keys as string[]).length;
   return n;
 }
 
@@ -72,7 +80,9 @@ it('R7: the Redis master is killed: writes and pub/sub resume on the promoted re
       await stack.sim.inject(next(CHUNK));
       sent += CHUNK;
       // A dashboard reading meanwhile: cache reads and writes, rate-limit writes.
-      await fetch(`${api.url}/signals?limit=20`, { headers: AUTH }).then((r) => r.arrayBuffer()).catch(() => undefined);
+      await fetch(`${api.url}/signals?limit=20`, { headers: AUTH })
+        .then((r) => r.arrayBuffer())
+        .catch(() => undefined);
       await sleep(40);
     }
   })();
@@ -80,14 +90,28 @@ it('R7: the Redis master is killed: writes and pub/sub resume on the promoted re
   await master.kill();
   const killed = Date.now();
   const before = await keyCount(onReplica, stack.prefix);
-  const promoted = await waitFor('the Sentinel to promote the replica', async () => {
-    const role = await onReplica.role();
-    return role[0] === 'master' ? (Date.now() - killed) / 1000 : undefined;
-  }, 30_000, 100);
-  const writes = await waitFor('writes on the new master', async () =>
-    (await keyCount(onReplica, stack.prefix)) > before ? (Date.now() - killed) / 1000 : undefined, 30_000, 100);
-  const pubsub = await waitFor('a publish on the new master', () =>
-    lastMessageAt > killed ? (lastMessageAt - killed) / 1000 : undefined, 30_000, 50);
+  const promoted = await waitFor(
+    'the Sentinel to promote the replica',
+    async () => {
+      const role = await onReplica.role();
+      return role[0] === 'master' ? (Date.now() - killed) / 1000 : undefined;
+    },
+    30_000,
+    100,
+  );
+  const writes = await waitFor(
+    'writes on the new master',
+    async () =>
+      (await keyCount(onReplica, stack.prefix)) > before ? (Date.now() - killed) / 1000 : undefined,
+    30_000,
+    100,
+  );
+  const pubsub = await waitFor(
+    'a publish on the new master',
+    () => (lastMessageAt > killed ? (lastMessageAt - killed) / 1000 : undefined),
+    30_000,
+    50,
+  );
   await feed;
   const probe = await probeDelivered(stack, clients, killed);
   const result = await audit(stack, clients);

@@ -7,8 +7,8 @@
  * recover_s: the cut → the reconnected client has caught up.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openRawStream, type RawStream } from '../integration/http/sse-clients.js';
 import type { PartialMessageInput } from '../../src/sim/sim-message.js';
+import { openRawStream, type RawStream } from '../integration/http/sse-clients.js';
 import { allEmitted, audit, HEADER, printRow, probeDelivered } from './audit.js';
 import { AUTH, type Stack, scrape, startStack } from './harness.js';
 import { sleep, waitFor } from './processes.js';
@@ -82,7 +82,10 @@ it('R8: a client that stops reading is cut at the bound, the others are unaffect
   const before = slow.seqs();
   const lastSeen = before.at(-1) ?? 0;
 
-  const again = await openRawStream(`${api.url}/signals/stream`, { ...AUTH, 'last-event-id': String(lastSeen) });
+  const again = await openRawStream(`${api.url}/signals/stream`, {
+    ...AUTH,
+    'last-event-id': String(lastSeen),
+  });
   raws.push(again);
   const last = Math.max(...clients.map((c) => c.maxSeq()));
   await waitFor('the reconnected client to catch up', () => (again.seqs().at(-1) ?? 0) >= last, 60_000);
@@ -90,9 +93,14 @@ it('R8: a client that stops reading is cut at the bound, the others are unaffect
 
   // Latency of the other clients: sim emit → receipt, for new signals, before vs while the slow one was there.
   const emittedAt = new Map<string, number>();
-  for (const e of await allEmitted(stack)) if (e.event === 'message' && e.message) emittedAt.set(e.message.messageId, e.emittedAt);
+  for (const e of await allEmitted(stack))
+    if (e.event === 'message' && e.message) emittedAt.set(e.message.messageId, e.emittedAt);
   const phase = (from: number, to: number) =>
-    clients.flatMap((c) => c.deliveries.filter((d) => d.op === 'created' && d.at > from && d.at <= to && emittedAt.has(d.messageId)).map((d) => d.at - (emittedAt.get(d.messageId) ?? 0)));
+    clients.flatMap((c) =>
+      c.deliveries
+        .filter((d) => d.op === 'created' && d.at > from && d.at <= to && emittedAt.has(d.messageId))
+        .map((d) => d.at - (emittedAt.get(d.messageId) ?? 0)),
+    );
   const baseline = phase(0, baselineUntil);
   const during = phase(baselineUntil, slowUntil);
 
@@ -107,7 +115,12 @@ it('R8: a client that stops reading is cut at the bound, the others are unaffect
   printRow(
     'R8',
     `one SSE client stops reading (bound ${BOUND / 1024} KiB)`,
-    { ...result, lost: result.lost + slowLost, duplicated: result.duplicated + slowDup, delivered: result.delivered + slowGot.length },
+    {
+      ...result,
+      lost: result.lost + slowLost,
+      duplicated: result.duplicated + slowDup,
+      delivered: result.delivered + slowGot.length,
+    },
     recover,
     {
       ...result.details,

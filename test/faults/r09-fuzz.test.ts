@@ -20,7 +20,10 @@ let stack: Stack;
 let clients: AuditClient[] = [];
 
 beforeAll(async () => {
-  stack = await startStack({ ingestEnv: { LOG_LEVEL: 'warn', INGEST_BATCH_MAX: '1000' }, apiEnv: { LOG_LEVEL: 'warn' } });
+  stack = await startStack({
+    ingestEnv: { LOG_LEVEL: 'warn', INGEST_BATCH_MAX: '1000' },
+    apiEnv: { LOG_LEVEL: 'warn' },
+  });
   clients = await openAuditClients(stack.apis[0]!.url, AUTH, 2);
 });
 afterAll(async () => {
@@ -67,9 +70,16 @@ it('R9: 100,000 fuzzed gateway events and 10,000 fuzzed API requests: no crash, 
     return response.status === 200;
   });
   const emitted = injected.filter(Boolean).length;
-  const unattributable = () => scrape(`${ingest.metricsUrl}/metrics`, 'tp_capital_gateway_unattributable_messages_total');
-  const accounted = async () => (await stack.facts.count('forwarded_messages.messages')) - inboxBefore + (await unattributable());
-  await waitFor('every fuzzed event accounted for', async () => (await accounted()) >= emitted, 180_000, 500).catch(() => undefined);
+  const unattributable = () =>
+    scrape(`${ingest.metricsUrl}/metrics`, 'tp_capital_gateway_unattributable_messages_total');
+  const accounted = async () =>
+    (await stack.facts.count('forwarded_messages.messages')) - inboxBefore + (await unattributable());
+  await waitFor(
+    'every fuzzed event accounted for',
+    async () => (await accounted()) >= emitted,
+    180_000,
+    500,
+  ).catch(() => undefined);
   const gatewaySeconds = (Date.now() - started) / 1000;
   const stored = (await stack.facts.count('forwarded_messages.messages')) - inboxBefore;
   const unattr = await unattributable();
@@ -102,20 +112,34 @@ it('R9: 100,000 fuzzed gateway events and 10,000 fuzzed API requests: no crash, 
       status = 'closed';
     }
     statuses[status] = (statuses[status] ?? 0) + 1;
-    if (status.startsWith('5') || (status === 'closed' && !('x-huge' in q.headers || 'cookie' in q.headers || 'x-correlation-id' in q.headers)))
+    if (
+      status.startsWith('5') ||
+      (status === 'closed' &&
+        !('x-huge' in q.headers || 'cookie' in q.headers || 'x-correlation-id' in q.headers))
+    )
       fiveHundreds.push(`${q.method} ${q.path.slice(0, 80)} → ${status}`);
   });
 
   // Still alive and still ingesting.
   const alive = stack.all().every((p) => p.running());
   const recover = await probeDelivered(stack, clients);
-  const wrongOutcome = Object.entries(outcomes).filter(([o]) => o !== 'rejected' && o !== 'ignored').reduce((n, [, c]) => n + c, 0);
+  const wrongOutcome = Object.entries(outcomes)
+    .filter(([o]) => o !== 'rejected' && o !== 'ignored')
+    .reduce((n, [, c]) => n + c, 0);
   const unaccounted = emitted - stored - unattr;
   console.log(HEADER);
   printRow(
     'R9',
     `${MESSAGES} fuzzed gateway events + ${REQUESTS} fuzzed API requests`,
-    { emitted, stored: `${stored} + ${unattr} unattributable`, delivered: Object.entries(statuses).map(([s, n]) => `${s}×${n}`).join(' '), lost: Math.max(0, unaccounted) + fiveHundreds.length, duplicated: Math.max(0, -unaccounted) },
+    {
+      emitted,
+      stored: `${stored} + ${unattr} unattributable`,
+      delivered: Object.entries(statuses)
+        .map(([s, n]) => `${s}×${n}`)
+        .join(' '),
+      lost: Math.max(0, unaccounted) + fiveHundreds.length,
+      duplicated: Math.max(0, -unaccounted),
+    },
     recover,
     { kinds, outcomes, wrongOutcome, gatewaySeconds, fiveHundreds: fiveHundreds.slice(0, 5), alive },
   );

@@ -37,7 +37,10 @@ it('R11: concurrent REST clients get answers, no errors but 429s; p99 reported',
   const api = stack.apis[0]!;
   const next = demoChunks(1111);
   await stack.sim.inject(next(500));
-  await waitFor('the first signals', async () => (await stack.facts.count('signals.tp_capital_signals')) > 100);
+  await waitFor(
+    'the first signals',
+    async () => (await stack.facts.count('signals.tp_capital_signals')) > 100,
+  );
   let feeding = true;
   const feed = (async () => {
     while (feeding) {
@@ -53,17 +56,34 @@ it('R11: concurrent REST clients get answers, no errors but 429s; p99 reported',
   feeding = false;
   await feed;
   const result = JSON.parse(stdout) as AutocannonResult;
-  const codes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]));
+  const codes = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]),
+  );
   const ok = codes['200'] ?? 0;
   const limited = codes['429'] ?? 0;
-  const bad = Object.entries(codes).filter(([k]) => k !== '200' && k !== '429' && k !== '304').reduce((n, [, c]) => n + c, 0);
+  const bad = Object.entries(codes)
+    .filter(([k]) => k !== '200' && k !== '429' && k !== '304')
+    .reduce((n, [, c]) => n + c, 0);
   console.log(HEADER);
   printRow(
     'R11',
     `${CONNECTIONS} REST clients × ${SECONDS} s: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms`,
-    { emitted: `${result.requests.total} req`, stored: '-', delivered: `200×${ok} 429×${limited}`, lost: bad + result.errors, duplicated: 0 },
+    {
+      emitted: `${result.requests.total} req`,
+      stored: '-',
+      delivered: `200×${ok} 429×${limited}`,
+      lost: bad + result.errors,
+      duplicated: 0,
+    },
     '-',
-    { codes, errors: result.errors, timeouts: result.timeouts, p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    {
+      codes,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
   );
   expect(result.requests.total).toBeGreaterThan(0);
   expect(ok).toBeGreaterThan(0);

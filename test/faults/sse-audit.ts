@@ -59,7 +59,9 @@ export async function openAuditClients(
   headers: Record<string, string>,
   count: number,
 ): Promise<AuditClient[]> {
-  const clients = Array.from({ length: count }, (_, i) => openAuditClient(`${apiUrl}/signals/stream`, headers, `sse-${i + 1}`));
+  const clients = Array.from({ length: count }, (_, i) =>
+    openAuditClient(`${apiUrl}/signals/stream`, headers, `sse-${i + 1}`),
+  );
   const deadline = Date.now() + 15_000;
   while (clients.some((c) => c.opens === 0)) {
     if (Date.now() > deadline) throw new Error('SSE clients did not open');
