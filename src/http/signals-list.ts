@@ -150,9 +150,11 @@ export function createSignalsListService(options: SignalsListOptions): SignalsLi
         local.set(key, body);
         return { etag, latestSeq, body, cache: 'hit' };
       }
-      count(lookup.status);
-      // Concurrent misses for one key share one database read.
+      // Concurrent misses for one key share one database read. Only the request that starts the read
+      // counts as a miss; the ones that join it reach neither Redis's value nor PostgreSQL, so they
+      // count as hits (the metric says how many requests cost a database read).
       let pending = inFlight.get(key);
+      count(pending && lookup.status === 'miss' ? 'hit' : lookup.status);
       if (!pending) {
         const storeShared = lookup.status === 'miss';
         pending = load(filters)
