@@ -291,13 +291,15 @@ export function printRow(
     delivered: number | string;
     lost: number;
     duplicated: number;
+    /** Stored but not as the feed implies: shown next to `lost`. */
+    wrong?: number;
   },
   recoverS: number | string,
   details: Record<string, unknown> = {},
 ): void {
   const r = typeof recoverS === 'number' ? recoverS.toFixed(2) : recoverS;
   console.log(
-    `| ${id} | ${fault} | ${row.emitted} | ${row.stored} | ${row.delivered} | ${row.lost} | ${row.duplicated} | ${r} |`,
+    `| ${id} | ${fault} | ${row.emitted} | ${row.stored} | ${row.delivered} | ${row.lost}${row.wrong ? ` (+${row.wrong} stored wrong)` : ''} | ${row.duplicated} | ${r} |`,
   );
   console.log(`  ${id} details: ${JSON.stringify(details)}`);
 }
