@@ -47,7 +47,14 @@ it('R1: 50 stream drops during 10,000 messages lose and double nothing', async (
   await probeDelivered(stack, clients);
   const result = await audit(stack, clients);
   console.log(HEADER);
-  printRow('R1', `stream dropped ${dropped}× in ${TOTAL} msgs`, result, slowest, result.details);
+  const breaker = (to: string) =>
+    scrape(`${ingest.metricsUrl}/metrics`, 'tp_capital_gateway_breaker_transitions_total', { to });
+  printRow('R1', `stream dropped ${dropped}× in ${TOTAL} msgs`, result, slowest, {
+    ...result.details,
+    // Stream deaths count as breaker failures: a few drops in a row open it (then polling until half-open).
+    breakerOpened: await breaker('open'),
+    breakerClosed: await breaker('closed'),
+  });
   expect(dropped).toBeGreaterThanOrEqual(DROPS);
   expect(result.details.expectedVersions).toBeGreaterThan(TOTAL - 100);
   expect(result.lost).toBe(0);
