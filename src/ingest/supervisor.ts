@@ -188,8 +188,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const stopped = aborted(signal);
       cursor = await readCursor(signal);
       if (signal.aborted) return;
-      log.info({ cursor }, 'ingester active: draining the gateway, then streaming');
-      await pollPages('drain', options.maxDrainPages ?? 50, signal);
+      // The drain poll is for a first start (no cursor): with a stored cursor, the stream's replay after
+      // it delivers every version and deletion since, in order, while polling shows only each message's
+      // latest state and omits deletions — applied first, it would misorder lifecycle updates after a
+      // failover or a database outage. Messages before the cursor are committed already.
+      if (cursor === null) {
+        log.info('ingester active with no stored cursor: draining the gateway, then streaming');
+        await pollPages('drain', options.maxDrainPages ?? 50, signal);
+      } else {
+        log.info({ cursor }, 'ingester active: resuming the stream after the stored cursor');
+      }
       setMode(breaker.state() === 'open' ? 'polling' : 'stream');
       let attempt = 0;
       while (!signal.aborted) {
