@@ -31,4 +31,6 @@ export interface RejectedDelivery {
   reason: string;
   /** A bounded excerpt of what was received, for the inbox and the logs. */
   excerpt: string;
+  /** How it arrived, when that is known (a superseded edit is still an edit); `message` otherwise. */
+  kind?: MessageEventKind;
 }

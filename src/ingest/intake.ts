@@ -91,6 +91,7 @@ export function createIntake(options: { parse: ParseFn; log: Logger; metrics: Me
             telegramDate: message.telegramDate,
             reason: 'superseded',
             excerpt: message.content ?? '',
+            kind: message.kind,
           },
         },
         cursor,

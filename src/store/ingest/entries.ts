@@ -85,8 +85,13 @@ export function toEntry(item: IngestItem, index: number): Entry {
     return {
       ...common,
       type: 'rejected',
-      version: version(channelId, storableText(d.messageId), date, contentHash('message', d.excerpt)),
-      kind: 'message',
+      version: version(
+        channelId,
+        storableText(d.messageId),
+        date,
+        contentHash(d.kind ?? 'message', d.excerpt),
+      ),
+      kind: d.kind ?? 'message',
       content: storedContent(d.excerpt),
       receivedAt: null,
       reason: storableText(d.reason),
