@@ -13,6 +13,7 @@ import {
   failureOf,
   type GatewayEndpoint,
   GatewayRequestError,
+  readJsonAnswer,
   requestSignal,
 } from './gateway-http.js';
 
@@ -49,23 +50,7 @@ export function createAckClient(options: AckClientOptions): AckClient {
       body: JSON.stringify({ messageIds, processedBy: options.processedBy }),
       signal,
     });
-    const text = await response.text();
-    if (!response.ok) {
-      throw new GatewayRequestError(
-        'ack',
-        'http',
-        `gateway ack answered ${response.status}`,
-        response.status,
-      );
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (error) {
-      throw new GatewayRequestError('ack', 'invalid', 'gateway ack answered invalid JSON', response.status, {
-        cause: error,
-      });
-    }
+    const body = await readJsonAnswer('ack', response);
     if (!okAnswer.safeParse(body).success) {
       throw new GatewayRequestError('ack', 'http', 'gateway ack answered success:false', response.status);
     }

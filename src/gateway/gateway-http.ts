@@ -41,6 +41,26 @@ export function endpointUrl(endpoint: GatewayEndpoint, path: string, query: Reco
   return url;
 }
 
+/** The JSON body of a gateway answer; a non-2xx status or unreadable JSON is a failed request. */
+export async function readJsonAnswer(kind: GatewayRequestKind, response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!response.ok) {
+    throw new GatewayRequestError(
+      kind,
+      'http',
+      `gateway ${kind} answered ${response.status}`,
+      response.status,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new GatewayRequestError(kind, 'invalid', `gateway ${kind} answered invalid JSON`, response.status, {
+      cause: error,
+    });
+  }
+}
+
 /** Classifies a thrown fetch/abort error. */
 export function failureOf(kind: GatewayRequestKind, error: unknown): GatewayRequestError {
   if (error instanceof GatewayRequestError) return error;

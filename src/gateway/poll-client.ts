@@ -14,6 +14,7 @@ import {
   failureOf,
   type GatewayEndpoint,
   GatewayRequestError,
+  readJsonAnswer,
   requestSignal,
 } from './gateway-http.js';
 import { type Decoded, decodeMessageObject } from './message-schema.js';
@@ -57,29 +58,7 @@ export function createPollClient(options: PollClientOptions): PollClient {
       headers: { Accept: 'application/json', ...authHeaders(options) },
       signal,
     });
-    const text = await response.text();
-    if (!response.ok) {
-      throw new GatewayRequestError(
-        'poll',
-        'http',
-        `gateway poll answered ${response.status}`,
-        response.status,
-      );
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (error) {
-      throw new GatewayRequestError(
-        'poll',
-        'invalid',
-        'gateway poll answered invalid JSON',
-        response.status,
-        {
-          cause: error,
-        },
-      );
-    }
+    const body = await readJsonAnswer('poll', response);
     const parsed = envelope.safeParse(body);
     if (!parsed.success) {
       const failed = typeof body === 'object' && body !== null && 'success' in body && body.success === false;

@@ -7,35 +7,15 @@ import type { Redis } from 'ioredis';
 import type { Cache } from '../bus/cache.js';
 import type { SignalBus } from '../bus/signal-bus.js';
 import type { Config } from '../config.js';
-import type { SignalEvent } from '../domain/events.js';
 import type { IngestStatusSource } from '../domain/ingest-status.js';
-import type { SignalView } from '../domain/signal.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { SignalFilters, SignalsReadRepository } from '../store/index.js';
 
-export interface SignalListFilters {
-  limit: number;
-  channel?: string;
-  type?: string;
-  assets?: string[];
-  statuses?: string[];
-  search?: string;
-  from?: Date;
-  to?: Date;
-  before?: string;
-}
+export type SignalListFilters = SignalFilters;
 
-/** The read side of the store (`createSignalsReadRepository`): what the API serves from PostgreSQL. */
-export interface SignalsReader {
-  list(filters: SignalListFilters): Promise<{ data: SignalView[]; nextBefore: string | null }>;
-  getById(id: number): Promise<{ signal: SignalView; events: SignalEvent[] } | null>;
-  /** Events with seq > `seq`, in seq order, at most `limit`. */
-  eventsAfter(seq: number, limit: number): Promise<SignalEvent[]>;
-  /** The highest committed seq (0 when the log is empty). */
-  latestSeq(): Promise<number>;
-  /** The oldest seq the log still holds, null when it is empty. */
-  oldestSeq(): Promise<number | null>;
-}
+/** The read side of the store (`createSignalsReadRepository`) the API serves from; ping is /ready's. */
+export type SignalsReader = Omit<SignalsReadRepository, 'ping'>;
 
 /** Knobs the tests turn; production keeps the defaults (API.md). */
 export interface StreamTuning {

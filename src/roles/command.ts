@@ -9,7 +9,7 @@ export interface CommandIo {
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
-  /** The environment handed to loadConfig(): a literal in tests; absent, loadConfig reads process.env. */
+  /** The environment handed to loadConfig(): a literal in tests; absent, loadConfig reads the real one. */
   env?: NodeJS.ProcessEnv;
 }
 
