@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
 export function redisUrl(): string {
-  return process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+  return process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 }
 
 export function randomPrefix(): string {
