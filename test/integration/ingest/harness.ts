@@ -20,6 +20,9 @@ import {
   createLeaseRepository,
   type Db,
 } from '../../../src/store/index.js';
+import { waitFor } from '../../helpers/wait-for.js';
+
+export { waitFor };
 
 export const CHANNEL = '-1001649127710';
 export const API_KEY = 'test-gateway-key';
@@ -118,26 +121,6 @@ export async function startIngester(options: {
       await db.close();
     },
   };
-}
-
-/** Polls until `check` is truthy; the message says what never happened. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== null && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`, { cause: last });
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** Resolves once the harness's ingester holds a connected stream. */
